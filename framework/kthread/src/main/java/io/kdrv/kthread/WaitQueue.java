@@ -1,0 +1,91 @@
+package io.kdrv.kthread;
+
+import io.kdrv.kthread.internal.Durations;
+import io.kdrv.kthread.internal.WaitList;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A wait queue ({@code wait_queue_head_t}): threads sleep until a condition becomes true, and whoever makes it true
+ * calls {@link #wakeUp()} or {@link #wakeUpAll()}.
+ *
+ * <pre>{@code
+ * // kthread                                          // event source (e.g. an IRQ top half)
+ * while (!Kthread.shouldStop()) {                     dev.pending = true;
+ *     wq.waitEventInterruptible(() -> dev.pending     wq.wakeUp();
+ *             || Kthread.shouldStop());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>The condition is evaluated by the waiting thread, before sleeping and after every wake-up, so it must be
+ *       cheap, side-effect free and must not sleep. Make the state it reads safely published (a volatile or atomic
+ *       field, or a lock) and change it <em>before</em> calling {@code wakeUp}: then no wake-up is lost.</li>
+ *   <li>Waiters are woken in FIFO order. {@link #wakeUp()} wakes one waiter (like an exclusive waiter in Linux or
+ *       {@code Condition.signal}); when waiters wait for different conditions use {@link #wakeUpAll()}.</li>
+ *   <li>{@link Kthread#stop()} and {@link Kthread#wakeUp()} also wake a kthread waiting here; the wait then
+ *       re-evaluates its condition and sleeps again if it is still false. That is why a kthread's condition should
+ *       include {@link Kthread#shouldStop()}.</li>
+ *   <li>Waits are interruptible: an interrupt while the condition is false ends the wait with
+ *       {@link InterruptedException} (and clears the interrupt status). A condition that is already true wins over
+ *       a pending interrupt.</li>
+ *   <li>Waking is lock-free and allocation-free when nobody waits; waiting allocates nothing.</li>
+ * </ul>
+ */
+public final class WaitQueue {
+    private final WaitList waiters = new WaitList();
+
+    /** Creates an empty wait queue. */
+    public WaitQueue() {
+    }
+
+    /**
+     * {@code wait_event_interruptible}: returns once {@code cond} is true, at once if it already is.
+     *
+     * @param cond the condition, evaluated by the waiting thread
+     * @throws InterruptedException if the thread is interrupted while {@code cond} is false
+     * @throws NullPointerException if {@code cond} is null
+     */
+    public void waitEventInterruptible(BooleanSupplier cond) throws InterruptedException {
+        waiters.awaitInterruptibly(Objects.requireNonNull(cond, "cond"), -1);
+    }
+
+    /**
+     * {@code wait_event_interruptible_timeout}: returns once {@code cond} is true or the timeout elapsed.
+     *
+     * @param cond    the condition, evaluated by the waiting thread
+     * @param timeout the longest wait; zero or negative only evaluates {@code cond}
+     * @return the remaining nanoseconds, at least 1, if {@code cond} became true (even exactly at the deadline);
+     *         0 if the timeout elapsed with {@code cond} still false
+     * @throws InterruptedException if the thread is interrupted while {@code cond} is false
+     * @throws NullPointerException if an argument is null
+     */
+    public long waitEventInterruptibleTimeout(BooleanSupplier cond, Duration timeout) throws InterruptedException {
+        return waiters.awaitInterruptibly(Objects.requireNonNull(cond, "cond"), Durations.toNanos(timeout));
+    }
+
+    /**
+     * Wakes the longest-waiting thread, which re-evaluates its condition. Does nothing when nobody waits.
+     * Make the condition true before calling.
+     */
+    public void wakeUp() {
+        waiters.wakeOne();
+    }
+
+    /** Wakes every waiting thread; each re-evaluates its condition. Does nothing when nobody waits. */
+    public void wakeUpAll() {
+        waiters.wakeAll();
+    }
+
+    /**
+     * {@code waitqueue_active}: the number of threads waiting right now.
+     *
+     * @return a snapshot of the count, for diagnostics and tests
+     */
+    public int waiterCount() {
+        return waiters.sleepers();
+    }
+}

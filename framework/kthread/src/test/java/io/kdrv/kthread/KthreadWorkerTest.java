@@ -1,0 +1,452 @@
+package io.kdrv.kthread;
+
+import static io.kdrv.kthread.Await.TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(NoKthreadLeaks.class)
+class KthreadWorkerTest {
+    private final List<KthreadWorker> workers = new ArrayList<>();
+    /** Opened at the end of every test so no item stays blocked. */
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    private KthreadWorker worker(String name) {
+        KthreadWorker w = KthreadWorker.create("%s", name);
+        workers.add(w);
+        return w;
+    }
+
+    @AfterEach
+    void destroyWorkers() {
+        release.countDown();
+        workers.forEach(KthreadWorker::destroy);
+    }
+
+    /** An item that signals it started, then blocks until the test releases it. */
+    private KthreadWork blocker(Completion started, AtomicBoolean finished) {
+        return new KthreadWork(() -> {
+            started.complete();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            finished.set(true);
+        });
+    }
+
+    private static List<String> synchronizedCopy(List<String> list) {
+        synchronized (list) {
+            return List.copyOf(list);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- ordering
+
+    @Test
+    void itemsRunOneAtATimeInFifoOrderUnderFourConcurrentProducers() throws InterruptedException {
+        KthreadWorker w = worker("wk-fifo");
+        final int producers = 4, perProducer = 250;
+        List<String> queuedOrder = new ArrayList<>();
+        List<String> ranOrder = new ArrayList<>();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        AtomicBoolean allOnWorker = new AtomicBoolean(true);
+        Completion go = new Completion();
+
+        List<Kthread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int id = p;
+            threads.add(Kthread.run(d -> {
+                go.waitForCompletion();
+                for (int i = 0; i < perProducer; i++) {
+                    String tag = id + ":" + i;
+                    KthreadWork item = new KthreadWork(() -> {
+                        maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                        if (Kthread.current() != w.thread()) {
+                            allOnWorker.set(false);
+                        }
+                        synchronized (ranOrder) {
+                            ranOrder.add(tag);
+                        }
+                        running.decrementAndGet();
+                    });
+                    synchronized (queuedOrder) { // records the order in which the queueing took effect
+                        if (!w.queueWork(item)) {
+                            throw new AssertionError("fresh item refused");
+                        }
+                        queuedOrder.add(tag);
+                    }
+                }
+                return 0;
+            }, null, "wk-producer/%d", p));
+        }
+        go.completeAll();
+        for (Kthread t : threads) {
+            Await.exited(t);
+            assertEquals(0, t.stop());
+        }
+        w.flushWorker();
+
+        assertEquals(producers * perProducer, synchronizedCopy(ranOrder).size());
+        assertEquals(synchronizedCopy(queuedOrder), synchronizedCopy(ranOrder), "strict FIFO");
+        assertEquals(1, maxRunning.get(), "one item at a time");
+        assertTrue(allOnWorker.get(), "items run on the worker kthread");
+    }
+
+    // ---------------------------------------------------------------------------------------------- pending
+
+    @Test
+    void queueWorkReturnsFalseWhilePendingAndTrueAgainOnceItRan() throws InterruptedException {
+        KthreadWorker w = worker("wk-pending");
+        Completion started = new Completion();
+        KthreadWork blocker = blocker(started, new AtomicBoolean());
+        AtomicInteger runs = new AtomicInteger();
+        KthreadWork item = new KthreadWork(runs::incrementAndGet);
+
+        assertTrue(w.queueWork(blocker));
+        assertTrue(started.waitForCompletionTimeout(TIMEOUT));
+        assertFalse(blocker.pending(), "a running item is not pending");
+
+        assertTrue(w.queueWork(item));
+        assertTrue(item.pending());
+        assertFalse(w.queueWork(item), "already pending");
+
+        AtomicBoolean flushed = new AtomicBoolean();
+        AtomicInteger runsSeenByFlush = new AtomicInteger(-1);
+        Kthread flusher = Kthread.run(d -> {
+            flushed.set(w.flushWork(item));
+            runsSeenByFlush.set(runs.get());
+            return 0;
+        }, null, "wk-flusher");
+        Await.state(flusher, Kthread.State.SLEEPING); // waits for the queued instance
+        release.countDown();
+        Await.exited(flusher);
+        assertEquals(0, flusher.stop());
+        assertTrue(flushed.get(), "it was queued: flush waited");
+        assertEquals(1, runsSeenByFlush.get(), "flushWork returned after the item ran");
+        assertFalse(item.pending());
+        assertEquals(1, runs.get(), "queued twice while pending, ran once");
+        assertFalse(w.flushWork(item), "idle: nothing to wait for");
+
+        assertTrue(w.queueWork(item), "re-queueable after it ran");
+        w.flushWorker();
+        assertEquals(2, runs.get());
+    }
+
+    @Test
+    void flushWorkerWaitsForEverythingQueuedBefore() throws InterruptedException {
+        KthreadWorker w = worker("wk-flush-all");
+        AtomicInteger runs = new AtomicInteger();
+        for (int i = 0; i < 50; i++) {
+            w.queueWork(new KthreadWork(runs::incrementAndGet));
+        }
+        w.flushWorker();
+        assertEquals(50, runs.get());
+        w.flushWorker(); // nothing queued: returns at once
+    }
+
+    @Test
+    void anItemMayRequeueItselfWhileRunning() throws InterruptedException {
+        KthreadWorker w = worker("wk-requeue");
+        AtomicInteger runs = new AtomicInteger();
+        AtomicReference<KthreadWork> self = new AtomicReference<>();
+        self.set(new KthreadWork(() -> {
+            if (runs.incrementAndGet() < 3) {
+                w.queueWork(self.get());
+            }
+        }));
+        w.queueWork(self.get());
+        Await.until("three runs", () -> runs.get() == 3);
+        w.flushWorker();
+        assertEquals(3, runs.get());
+    }
+
+    // ---------------------------------------------------------------------------------------------- cancel, flush races
+
+    @Test
+    void cancelWorkSyncRemovesAPendingItemSoItNeverRuns() throws InterruptedException {
+        KthreadWorker w = worker("wk-cancel");
+        Completion started = new Completion();
+        w.queueWork(blocker(started, new AtomicBoolean()));
+        assertTrue(started.waitForCompletionTimeout(TIMEOUT));
+        AtomicBoolean ran = new AtomicBoolean();
+        KthreadWork item = new KthreadWork(() -> ran.set(true));
+        w.queueWork(item);
+
+        assertTrue(w.cancelWorkSync(item), "it was pending");
+        assertFalse(item.pending());
+        assertFalse(w.cancelWorkSync(item), "nothing left to cancel");
+        release.countDown();
+        w.flushWorker();
+        assertFalse(ran.get());
+        assertFalse(w.cancelWorkSync(new KthreadWork(() -> { })), "never queued");
+    }
+
+    @Test
+    void cancelWhileRunningWaitsForTheItemToFinishAndBlocksRequeueing() throws InterruptedException {
+        KthreadWorker w = worker("wk-cancel-running");
+        Completion started = new Completion();
+        AtomicBoolean finished = new AtomicBoolean();
+        KthreadWork item = blocker(started, finished);
+        w.queueWork(item);
+        assertTrue(started.waitForCompletionTimeout(TIMEOUT));
+
+        AtomicBoolean result = new AtomicBoolean(true);
+        AtomicBoolean finishedWhenCancelReturned = new AtomicBoolean();
+        Kthread canceler = Kthread.run(d -> {
+            result.set(w.cancelWorkSync(item));
+            finishedWhenCancelReturned.set(finished.get());
+            return 0;
+        }, null, "wk-canceler");
+        Await.state(canceler, Kthread.State.SLEEPING); // waiting for the running item
+        assertFalse(finished.get());
+        assertFalse(w.queueWork(item), "no re-queueing while a cancel waits");
+
+        release.countDown();
+        Await.exited(canceler);
+        assertEquals(0, canceler.stop());
+        assertFalse(result.get(), "it was running, not pending");
+        assertTrue(finishedWhenCancelReturned.get(), "cancelWorkSync returned only after the item finished");
+        assertTrue(w.queueWork(item), "queueable again after the cancel");
+        w.flushWorker();
+    }
+
+    @Test
+    void aFlushOfAnItemThatGetsCancelledReturns() throws InterruptedException {
+        KthreadWorker w = worker("wk-flush-cancel");
+        Completion started = new Completion();
+        w.queueWork(blocker(started, new AtomicBoolean()));
+        assertTrue(started.waitForCompletionTimeout(TIMEOUT));
+        KthreadWork item = new KthreadWork(() -> { });
+        w.queueWork(item);
+
+        AtomicBoolean flushed = new AtomicBoolean();
+        Kthread flusher = Kthread.run(d -> {
+            flushed.set(w.flushWork(item));
+            return 0;
+        }, null, "wk-flusher");
+        Await.state(flusher, Kthread.State.SLEEPING);
+        assertTrue(w.cancelWorkSync(item));
+        Await.exited(flusher); // released although the blocker still runs
+        assertEquals(0, flusher.stop());
+        assertTrue(flushed.get());
+    }
+
+    @Test
+    void flushAndDestroyFromAnItemOfTheSameWorkerAreRefused() throws InterruptedException {
+        KthreadWorker w = worker("wk-self-flush");
+        AtomicReference<Throwable> flushError = new AtomicReference<>();
+        AtomicReference<Throwable> destroyError = new AtomicReference<>();
+        AtomicBoolean selfCancel = new AtomicBoolean(true);
+        AtomicReference<KthreadWork> self = new AtomicReference<>();
+        self.set(new KthreadWork(() -> {
+            try {
+                w.flushWorker();
+            } catch (IllegalStateException | InterruptedException e) {
+                flushError.set(e);
+            }
+            try {
+                w.destroy();
+            } catch (IllegalStateException e) {
+                destroyError.set(e);
+            }
+            selfCancel.set(w.cancelWorkSync(self.get())); // does not wait for itself
+        }));
+        w.queueWork(self.get());
+        w.flushWorker();
+        assertTrue(flushError.get() instanceof IllegalStateException, String.valueOf(flushError.get()));
+        assertTrue(destroyError.get() instanceof IllegalStateException, String.valueOf(destroyError.get()));
+        assertFalse(selfCancel.get());
+    }
+
+    @Test
+    void anItemThatThrowsIsLoggedAndTheWorkerCarriesOn() throws InterruptedException {
+        KthreadWorker w = worker("wk-throws");
+        AtomicBoolean after = new AtomicBoolean();
+        w.queueWork(new KthreadWork(() -> {
+            throw new IllegalStateException("expected test failure (logged by the worker)");
+        }));
+        w.queueWork(new KthreadWork(() -> after.set(true)));
+        w.flushWorker();
+        assertTrue(after.get());
+        assertEquals(Kthread.State.SLEEPING, stateWhenIdle(w));
+    }
+
+    @Test
+    void aWorkItemBelongsToOneWorker() {
+        KthreadWorker a = worker("wk-a");
+        KthreadWorker b = worker("wk-b");
+        KthreadWork item = new KthreadWork(() -> { });
+        a.queueWork(item);
+        assertThrows(IllegalArgumentException.class, () -> b.queueWork(item));
+        KthreadDelayedWork delayed = new KthreadDelayedWork(() -> { });
+        a.queueDelayedWork(delayed, Duration.ofHours(1));
+        assertThrows(IllegalArgumentException.class, () -> b.modDelayedWork(delayed, Duration.ZERO));
+        assertTrue(a.cancelDelayedWorkSync(delayed));
+        assertFalse(b.cancelDelayedWorkSync(delayed));
+    }
+
+    // ---------------------------------------------------------------------------------------------- delayed work
+
+    @Test
+    void delayedItemsRunInDeadlineOrderOnTheWorkerItself() throws InterruptedException {
+        KthreadWorker w = worker("wk-delayed");
+        List<String> order = new ArrayList<>();
+        long start = System.nanoTime();
+        long[] ranAfter = new long[1];
+        Completion last = new Completion();
+        KthreadDelayedWork d300 = new KthreadDelayedWork(() -> {
+            ranAfter[0] = System.nanoTime() - start;
+            add(order, "d300");
+            last.complete();
+        });
+        KthreadDelayedWork d100 = new KthreadDelayedWork(() -> add(order, "d100"));
+        KthreadDelayedWork d200 = new KthreadDelayedWork(() -> add(order, "d200"));
+        assertTrue(w.queueDelayedWork(d300, Duration.ofMillis(300)));
+        assertTrue(w.queueDelayedWork(d100, Duration.ofMillis(100)));
+        assertTrue(w.queueDelayedWork(d200, Duration.ofMillis(200)));
+        assertTrue(w.queueWork(new KthreadWork(() -> add(order, "now"))));
+        assertTrue(d300.pending());
+        assertFalse(w.queueDelayedWork(d300, Duration.ofMillis(1)), "already pending");
+        assertEquals(1, Kthreads.liveCount(), "no timer thread: only the worker kthread exists");
+
+        assertTrue(last.waitForCompletionTimeout(TIMEOUT));
+        assertEquals(List.of("now", "d100", "d200", "d300"), synchronizedCopy(order));
+        assertTrue(ranAfter[0] >= Duration.ofMillis(300).toNanos(), "not before its delay: " + ranAfter[0]);
+        assertFalse(d300.pending());
+    }
+
+    @Test
+    void modDelayedWorkMovesAnArmedTimerAndArmsAnIdleItem() {
+        KthreadWorker w = worker("wk-mod");
+        AtomicInteger runs = new AtomicInteger();
+        KthreadDelayedWork item = new KthreadDelayedWork(runs::incrementAndGet);
+        assertTrue(w.queueDelayedWork(item, Duration.ofHours(1)));
+        assertTrue(w.modDelayedWork(item, Duration.ZERO), "it was pending: modified to run now");
+        Await.until("the moved item to run", () -> runs.get() == 1);
+
+        assertFalse(w.modDelayedWork(item, Duration.ofMillis(1)), "it was idle: armed");
+        Await.until("the armed item to run", () -> runs.get() == 2);
+
+        assertFalse(w.modDelayedWork(item, Duration.ofMillis(20)));
+        assertTrue(w.modDelayedWork(item, Duration.ofHours(1)), "pushed far into the future");
+        assertTrue(item.pending());
+        assertTrue(w.cancelDelayedWorkSync(item));
+        assertFalse(item.pending());
+        assertEquals(2, runs.get());
+    }
+
+    @Test
+    void cancelDelayedWorkSyncDisarmsTheTimer() throws InterruptedException {
+        KthreadWorker w = worker("wk-cancel-delayed");
+        AtomicBoolean cancelledRan = new AtomicBoolean();
+        Completion marker = new Completion();
+        KthreadDelayedWork cancelled = new KthreadDelayedWork(() -> cancelledRan.set(true));
+        w.queueDelayedWork(cancelled, Duration.ofMillis(50));
+        w.queueDelayedWork(new KthreadDelayedWork(marker::complete), Duration.ofMillis(100));
+        assertTrue(w.cancelDelayedWorkSync(cancelled));
+        assertFalse(w.cancelDelayedWorkSync(cancelled));
+        assertTrue(marker.waitForCompletionTimeout(TIMEOUT)); // a later deadline has passed
+        assertFalse(cancelledRan.get());
+    }
+
+    // ---------------------------------------------------------------------------------------------- the end
+
+    @Test
+    void destroyRunsQueuedItemsCancelsTimersAndIsIdempotent() {
+        KthreadWorker w = KthreadWorker.create("wk-destroy/%d", 1);
+        AtomicInteger runs = new AtomicInteger();
+        AtomicBoolean timerRan = new AtomicBoolean();
+        for (int i = 0; i < 10; i++) {
+            w.queueWork(new KthreadWork(runs::incrementAndGet));
+        }
+        KthreadDelayedWork timer = new KthreadDelayedWork(() -> timerRan.set(true));
+        w.queueDelayedWork(timer, Duration.ofHours(1));
+
+        w.destroy();
+        assertEquals(10, runs.get(), "queued items ran");
+        assertFalse(timer.pending());
+        assertEquals(Kthread.State.EXITED, w.thread().state());
+        w.destroy(); // idempotent
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.queueWork(new KthreadWork(() -> { })));
+        assertTrue(e.getMessage().contains("wk-destroy/1"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> w.queueDelayedWork(timer, Duration.ZERO));
+        assertThrows(IllegalStateException.class, () -> w.modDelayedWork(timer, Duration.ZERO));
+        assertFalse(timerRan.get());
+    }
+
+    @Test
+    void stopWakesAnIdleWorkerAndTheWorkerCountsAsDestroyed() throws Exception {
+        KthreadWorker w = worker("wk-stop");
+        Await.state(w.thread(), Kthread.State.SLEEPING);
+        assertEquals(0, w.thread().stop(TIMEOUT));
+        assertThrows(IllegalStateException.class, () -> w.queueWork(new KthreadWork(() -> { })));
+        w.flushWorker(); // returns at once
+    }
+
+    @Test
+    void aBoundWorkerRunsItsItemsOnItsCpu() throws InterruptedException {
+        assumeTrue(Procfs.available(), "needs /proc");
+        int cpu = Procfs.lastAllowedCpu();
+        BitSet mask = new BitSet();
+        mask.set(cpu);
+        KthreadWorker w = KthreadWorker.create(mask, "wk-bound/%d", cpu);
+        workers.add(w);
+        AtomicReference<String> allowed = new AtomicReference<>();
+        w.queueWork(new KthreadWork(() -> allowed.set(Procfs.threadCpusAllowedList())));
+        w.flushWorker();
+        assertEquals(Integer.toString(cpu), allowed.get());
+        assertEquals(mask, w.thread().cpuMask());
+        assertTrue(w.thread().affinityApplied());
+    }
+
+    @Test
+    void aWorkerWithAnInvalidMaskIsNotCreated() {
+        BitSet bad = new BitSet();
+        bad.set(1 << 20);
+        assertThrows(IllegalArgumentException.class, () -> KthreadWorker.create(bad, "wk-bad"));
+        assertEquals(0, Kthreads.liveCount());
+    }
+
+    @Test
+    void theWorkerThreadIsAKthread() {
+        KthreadWorker w = worker("wk-kthread");
+        AtomicReference<Kthread> current = new AtomicReference<>();
+        Completion ran = new Completion();
+        w.queueWork(new KthreadWork(() -> {
+            current.set(Kthread.current());
+            ran.complete();
+        }));
+        Await.until("the item to run", ran::completionDone);
+        assertSame(w.thread(), current.get());
+        assertEquals("wk-kthread", w.thread().name());
+    }
+
+    private static Kthread.State stateWhenIdle(KthreadWorker w) {
+        Await.state(w.thread(), Kthread.State.SLEEPING);
+        return w.thread().state();
+    }
+
+    private static void add(List<String> list, String s) {
+        synchronized (list) {
+            list.add(s);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.kdrv.kthread;
+
+import static io.kdrv.kthread.Await.TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(NoKthreadLeaks.class)
+class WaitQueueTest {
+
+    @Test
+    void timeoutReturnsZeroWhenTheConditionStaysFalse() throws InterruptedException {
+        WaitQueue wq = new WaitQueue();
+        long start = System.nanoTime();
+        assertEquals(0, wq.waitEventInterruptibleTimeout(() -> false, Duration.ofMillis(50)));
+        assertTrue(System.nanoTime() - start >= Duration.ofMillis(50).toNanos(), "waited the whole timeout");
+        assertEquals(0, wq.waitEventInterruptibleTimeout(() -> false, Duration.ZERO));
+        assertEquals(0, wq.waitEventInterruptibleTimeout(() -> false, Duration.ofMillis(-5)));
+        assertEquals(0, wq.waiterCount(), "a timed-out waiter leaves the queue");
+    }
+
+    @Test
+    void aTrueConditionReturnsTheRemainingTimeAtLeastOne() throws InterruptedException {
+        WaitQueue wq = new WaitQueue();
+        long remaining = wq.waitEventInterruptibleTimeout(() -> true, TIMEOUT);
+        assertTrue(remaining > 0 && remaining <= TIMEOUT.toNanos(), Long.toString(remaining));
+        assertEquals(1, wq.waitEventInterruptibleTimeout(() -> true, Duration.ZERO), "true even with no time left");
+        wq.waitEventInterruptible(() -> true); // returns at once
+    }
+
+    @Test
+    void aConditionMadeTrueBeforeWakeUpEndsTheWaitWithTimeLeft() {
+        WaitQueue wq = new WaitQueue();
+        AtomicBoolean ready = new AtomicBoolean();
+        AtomicLong result = new AtomicLong(-1);
+        Kthread k = Kthread.run(d -> {
+            result.set(wq.waitEventInterruptibleTimeout(ready::get, TIMEOUT));
+            return 0;
+        }, null, "wq-timeout");
+        Await.until("the waiter to queue", () -> wq.waiterCount() == 1);
+        ready.set(true);
+        wq.wakeUp();
+        Await.exited(k);
+        assertEquals(0, k.stop());
+        assertTrue(result.get() > 0, "remaining " + result.get());
+    }
+
+    @Test
+    void wakeUpWakesOneWaiterInFifoOrderAndWakeUpAllWakesTheRest() {
+        WaitQueue wq = new WaitQueue();
+        WaitQueue parking = new WaitQueue();
+        AtomicBoolean go = new AtomicBoolean();
+        List<Integer> passed = new ArrayList<>();
+        List<Kthread> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int id = i;
+            waiters.add(Kthread.run(d -> {
+                wq.waitEventInterruptible(go::get);
+                synchronized (passed) {
+                    passed.add(id);
+                }
+                parking.waitEventInterruptible(Kthread::shouldStop);
+                return 0;
+            }, null, "wq-waiter/%d", i));
+            int queued = i + 1;
+            Await.until("waiter " + i + " to queue", () -> wq.waiterCount() == queued); // fixes the FIFO order
+        }
+
+        go.set(true);
+        wq.wakeUp();
+        assertEquals(2, wq.waiterCount(), "wakeUp() took exactly one waiter off the queue");
+        Await.until("one waiter to pass", () -> size(passed) == 1);
+        // The other two are asleep and nobody woke them: a stale permit or spurious return cannot let them through.
+        assertEquals(2, wq.waiterCount());
+        assertEquals(List.of(0), snapshot(passed), "the longest waiter goes first");
+
+        wq.wakeUpAll();
+        assertEquals(0, wq.waiterCount());
+        Await.until("all waiters to pass", () -> size(passed) == 3);
+        for (Kthread k : waiters) {
+            assertEquals(0, k.stop());
+        }
+    }
+
+    @Test
+    void wakingAnEmptyQueueIsANoOp() {
+        WaitQueue wq = new WaitQueue();
+        wq.wakeUp();
+        wq.wakeUpAll();
+        assertEquals(0, wq.waiterCount());
+    }
+
+    @Test
+    void stopWakesAWaiterWhoseConditionIncludesShouldStop() throws KthreadStopTimeoutException {
+        WaitQueue wq = new WaitQueue();
+        Kthread k = Kthread.run(d -> {
+            wq.waitEventInterruptible(Kthread::shouldStop);
+            return 11;
+        }, null, "wq-stop");
+        Await.state(k, Kthread.State.SLEEPING);
+        assertEquals(11, k.stop(TIMEOUT));
+        assertEquals(0, wq.waiterCount());
+    }
+
+    @Test
+    void aConditionWithoutShouldStopSleepsAgainAfterStopLikeLinux() throws KthreadStopTimeoutException {
+        WaitQueue wq = new WaitQueue();
+        AtomicBoolean event = new AtomicBoolean();
+        AtomicInteger checks = new AtomicInteger();
+        Kthread k = Kthread.run(d -> {
+            wq.waitEventInterruptible(() -> {
+                checks.incrementAndGet();
+                return event.get();
+            });
+            return 12;
+        }, null, "wq-no-stop-cond");
+        Await.until("the waiter to queue", () -> wq.waiterCount() == 1 && k.state() == Kthread.State.SLEEPING);
+        int before = checks.get();
+
+        assertThrows(KthreadStopTimeoutException.class, () -> k.stop(Duration.ofMillis(100)));
+        Await.until("stop() to wake it so the condition is re-evaluated", () -> checks.get() > before);
+        Await.until("it to sleep again", () -> wq.waiterCount() == 1 && k.state() == Kthread.State.STOPPING
+                && k.exitCode().isEmpty());
+
+        event.set(true);
+        wq.wakeUp();
+        assertEquals(12, k.stop(TIMEOUT));
+    }
+
+    @Test
+    void anInterruptEndsAWaitWithInterruptedExceptionButATrueConditionWins() throws InterruptedException {
+        WaitQueue wq = new WaitQueue();
+        Thread.currentThread().interrupt();
+        wq.waitEventInterruptible(() -> true);
+        assertTrue(Thread.interrupted(), "status kept when the condition was already true");
+
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, () -> wq.waitEventInterruptible(() -> false));
+        assertTrue(!Thread.currentThread().isInterrupted(), "status cleared by the exception");
+        assertEquals(0, wq.waiterCount());
+
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, () -> wq.waitEventInterruptibleTimeout(() -> false, TIMEOUT));
+    }
+
+    private static int size(List<Integer> list) {
+        synchronized (list) {
+            return list.size();
+        }
+    }
+
+    private static List<Integer> snapshot(List<Integer> list) {
+        synchronized (list) {
+            return List.copyOf(list);
+        }
+    }
+}
