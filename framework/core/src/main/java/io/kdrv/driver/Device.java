@@ -1,0 +1,135 @@
+package io.kdrv.driver;
+
+import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.i2c.I2C;
+import io.kdrv.kthread.Kthread;
+import io.kdrv.kthread.KthreadWorker;
+import io.kdrv.kthread.ThreadFn;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A device: one device node (Configuration Admin factory PID {@code kdrv.device}) as seen by its driver.
+ *
+ * <h2>Node keys</h2>
+ * Every node has {@code name} (unique) and {@code compatible} (String[], most specific first). Other keys are
+ * driver-specific ({@code gpios}, {@code i2c-bus}, {@code reg}, {@code poll-ms}, {@code cpu}, ...). The typed
+ * getters accept a value of the right type or a String that parses to it; otherwise they throw
+ * {@link DeviceConfigException} naming this device and the key.
+ *
+ * <h2>Device-managed resources (devres)</h2>
+ * The {@code kthread*}, {@code createWorker}, {@code gpio*}, {@code i2c}, {@code requestThreadedIrq} and
+ * {@code addAction} methods may be called only while the device is probing or bound (else
+ * {@link IllegalStateException}). What they return is released in reverse order of acquisition after
+ * {@link Driver#remove} returns, or when probe fails: kthreads are stopped (bounded; a thread that will not stop
+ * is reported with its name and stack), workers destroyed, IRQs freed, pins released.
+ *
+ * <h2>Board resources</h2>
+ * GPIO lines and I2C devices come from the board service ({@code io.kdrv.board}). When no board is running these
+ * methods throw {@link ProbeDeferredException}, so probe is retried once the board appears. A pin already claimed
+ * by another device fails with {@link IllegalStateException} naming the owner.
+ *
+ * <p>Thread-safety: all methods are thread-safe; resource acquisition normally happens in probe.
+ */
+public interface Device {
+    /** The node's unique name (e.g. {@code button0}). */
+    String name();
+
+    /** The node's compatible strings, most specific first. */
+    List<String> compatible();
+
+    /** Current binding state. */
+    DeviceState state();
+
+    /**
+     * The id of the driver probing, bound to or removing this device ({@code <bundle-symbolic-name>/<component
+     * name>}, as listed by {@link DeviceManager#drivers()}); empty otherwise.
+     */
+    Optional<String> driverName();
+
+    /** An unmodifiable snapshot of the node's keys and values. */
+    Map<String, Object> properties();
+
+    String getString(String key) throws DeviceConfigException;
+
+    String getString(String key, String def) throws DeviceConfigException;
+
+    int getInt(String key) throws DeviceConfigException;
+
+    int getInt(String key, int def) throws DeviceConfigException;
+
+    long getLong(String key, long def) throws DeviceConfigException;
+
+    double getDouble(String key, double def) throws DeviceConfigException;
+
+    boolean getBoolean(String key, boolean def) throws DeviceConfigException;
+
+    /**
+     * An int array from an int[], Integer[], a collection, a single number or a comma-separated String (entries
+     * decimal or {@code 0x} hex).
+     *
+     * @throws DeviceConfigException if the key is missing or an entry is not an int; the message names the entry
+     */
+    int[] getIntArray(String key) throws DeviceConfigException;
+
+    /** A String array from a String[], a collection, or a comma-separated String; empty when absent. */
+    String[] getStringArray(String key) throws DeviceConfigException;
+
+    // ---- devres: threads ----
+
+    /** {@link Kthread#create} owned by this device: stopped on remove. */
+    <T> Kthread kthreadCreate(ThreadFn<? super T> fn, T data, String nameFmt, Object... args);
+
+    /** {@link Kthread#run} owned by this device: stopped on remove. */
+    <T> Kthread kthreadRun(ThreadFn<? super T> fn, T data, String nameFmt, Object... args);
+
+    /** {@link KthreadWorker#create} owned by this device: destroyed on remove. */
+    KthreadWorker createWorker(String nameFmt, Object... args);
+
+    /** Runs {@code action} on remove or probe failure (devm_add_action). */
+    void addAction(DevresAction action);
+
+    // ---- devres: board ----
+
+    /** The GPIO input whose line is node key {@code key} (entry {@code index} of an int array). */
+    DigitalInput gpioInput(String key, int index) throws ProbeDeferredException;
+
+    default DigitalInput gpioInput(String key) throws ProbeDeferredException {
+        return gpioInput(key, 0);
+    }
+
+    /** The GPIO output whose line is node key {@code key} (entry {@code index}); starts LOW. */
+    DigitalOutput gpioOutput(String key, int index) throws ProbeDeferredException;
+
+    default DigitalOutput gpioOutput(String key) throws ProbeDeferredException {
+        return gpioOutput(key, 0);
+    }
+
+    /** The I2C device at bus node key {@code i2c-bus} and address node key {@code reg}. */
+    I2C i2c() throws ProbeDeferredException;
+
+    /**
+     * Requests a threaded IRQ on a GPIO input obtained from this device. The Pi4J listener (top half) timestamps
+     * each edge, queues it in a bounded FIFO and wakes kthread {@code irq/<line>-<device>} which runs
+     * {@code handler} (bottom half). Edges arriving while the FIFO is full are counted in {@link Irq#overflows()}.
+     *
+     * @param debounce edges within this window after an accepted edge are ignored (counted); {@link Duration#ZERO}
+     *                 for none
+     */
+    Irq requestThreadedIrq(DigitalInput input, Edge edge, Duration debounce, IrqHandler handler)
+            throws ProbeDeferredException;
+
+    default Irq requestThreadedIrq(DigitalInput input, Edge edge, IrqHandler handler) throws ProbeDeferredException {
+        return requestThreadedIrq(input, edge, Duration.ZERO, handler);
+    }
+
+    // ---- driver data ----
+
+    /** Driver private data (dev_set_drvdata); cleared on remove. */
+    void setDriverData(Object data);
+
+    <T> T driverData(Class<T> type);
+}

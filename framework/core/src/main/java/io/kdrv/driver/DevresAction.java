@@ -1,0 +1,12 @@
+package io.kdrv.driver;
+
+/**
+ * A release action registered with {@link Device#addAction}: Linux {@code devm_add_action}. Runs when the device
+ * is removed (after {@link Driver#remove} returned) or its probe fails, in reverse order of registration with the
+ * device's other resources, on the kthread {@code devres/<device>} serialised by the probe worker. An exception is
+ * logged with the device name and the remaining actions still run.
+ */
+@FunctionalInterface
+public interface DevresAction {
+    void release() throws Exception;
+}

@@ -1,0 +1,14 @@
+package io.kdrv.driver;
+
+import java.util.List;
+
+/**
+ * Immutable snapshot of one registered driver, as shown by {@code kdrv:drivers}.
+ *
+ * @param id         {@code <bundle-symbolic-name>/<component or class name>}, unique among registered drivers
+ * @param compatible the driver's {@value Driver#COMPATIBLE} strings
+ * @param bundle     symbolic name and version of the registering bundle
+ * @param devices    names of devices currently bound to it
+ */
+public record DriverInfo(String id, List<String> compatible, String bundle, List<String> devices) {
+}

@@ -1,0 +1,276 @@
+package io.kdrv.driver.internal;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parsing of a JSON board file into device nodes.
+ *
+ * <pre>{@code
+ * {
+ *   "platform": "mock",
+ *   "devices": [
+ *     {"name": "button0", "compatible": ["gpio-keys"], "gpios": [17], "debounce-ms": 5},
+ *     {"name": "env0", "compatible": ["bosch,bme280"], "i2c-bus": 1, "reg": "0x76", "poll-ms": 1000}
+ *   ]
+ * }
+ * }</pre>
+ * Node values may be strings, numbers, booleans, or flat arrays of one of those kinds; they become Configuration
+ * Admin values: integers → Integer (Long when too big), other numbers → Double, arrays → {@code String[]},
+ * {@code int[]}, {@code long[]}, {@code double[]} or {@code boolean[]}. Each node is validated with
+ * {@link NodeValidator}. A malformed document yields no nodes and one error naming line and column; an invalid
+ * node is skipped with errors naming the file, line, node and key, and the valid nodes are still returned.
+ * Stateless and thread-safe.
+ */
+public final class BoardFile {
+    /** Top-level keys. */
+    public static final String KEY_DEVICES = "devices";
+    public static final String KEY_PLATFORM = "platform";
+    /** Key added to each created configuration: the board file it came from. */
+    public static final String KEY_SOURCE = "kdrv.boardfile";
+
+    private static final Pattern PROBLEM_KEY = Pattern.compile("^key '([^']*)'");
+
+    /** A valid node. */
+    public record Node(String name, int line, Map<String, Object> properties) {
+    }
+
+    /**
+     * The outcome of parsing one file.
+     *
+     * @param source       the file name used in messages
+     * @param platform     the {@code platform} value, or null
+     * @param nodes        valid nodes, in file order
+     * @param errors       one line per problem, each naming the file and line (and node and key when relevant)
+     * @param invalidNames names of nodes that were skipped as invalid (when they had a usable name)
+     * @param malformed    true when the document itself could not be parsed (then {@code nodes} is empty)
+     */
+    public record Result(String source, String platform, List<Node> nodes, List<String> errors, Set<String> invalidNames,
+            boolean malformed) {
+    }
+
+    private BoardFile() {
+    }
+
+    /** Reads and parses a file (UTF-8). An unreadable file is reported like a malformed one. */
+    public static Result read(Path path) {
+        String source = path.toString();
+        try {
+            byte[] bytes = Files.readAllBytes(path);
+            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return parse(source, text);
+        } catch (CharacterCodingException e) {
+            return failed(source, "board file " + source + ": not valid UTF-8");
+        } catch (IOException e) {
+            return failed(source, "board file " + source + ": cannot read: " + e);
+        }
+    }
+
+    private static Result failed(String source, String error) {
+        return new Result(source, null, List.of(), List.of(error), Set.of(), true);
+    }
+
+    /**
+     * Parses board-file text.
+     *
+     * @param source name used in messages (the path)
+     * @param text   the JSON document
+     */
+    public static Result parse(String source, String text) {
+        Object doc;
+        try {
+            doc = Json.parse(text);
+        } catch (Json.ParseException e) {
+            return failed(source, "board file " + source + ": malformed JSON at " + e.getMessage() + "; no device loaded");
+        }
+        if (!(doc instanceof Json.Obj top)) {
+            return failed(source, "board file " + source + " line 1: the document must be an object "
+                    + "{\"devices\": [...]}, got " + kind(doc));
+        }
+        List<String> errors = new ArrayList<>();
+        String platform = null;
+        Object p = top.get(KEY_PLATFORM);
+        if (p instanceof String s) {
+            platform = s;
+        } else if (p != null) {
+            errors.add(at(source, top.lineOf(KEY_PLATFORM)) + ": \"platform\" must be a string, got " + kind(p));
+        }
+        for (String k : top.keySet()) {
+            if (!k.equals(KEY_DEVICES) && !k.equals(KEY_PLATFORM)) {
+                errors.add(at(source, top.lineOf(k)) + ": unknown top-level key \"" + k + "\" ignored "
+                        + "(expected \"devices\" and optionally \"platform\")");
+            }
+        }
+        Object devs = top.get(KEY_DEVICES);
+        if (devs == null) {
+            errors.add(at(source, top.line()) + ": missing \"devices\" array; no device loaded");
+            return new Result(source, platform, List.of(), errors, Set.of(), false);
+        }
+        if (!(devs instanceof List<?> list)) {
+            errors.add(at(source, top.lineOf(KEY_DEVICES)) + ": \"devices\" must be an array, got " + kind(devs)
+                    + "; no device loaded");
+            return new Result(source, platform, List.of(), errors, Set.of(), false);
+        }
+        List<Node> nodes = new ArrayList<>();
+        Set<String> invalidNames = new LinkedHashSet<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            Object item = list.get(i);
+            if (!(item instanceof Json.Obj obj)) {
+                int line = list instanceof Json.Arr arr ? arr.lineOf(i) : top.lineOf(KEY_DEVICES);
+                errors.add(at(source, line) + ": devices[" + i + "] must be an object, got "
+                        + kind(item) + "; skipped");
+                continue;
+            }
+            Node n = node(source, i, obj, seen, errors);
+            if (n != null) {
+                nodes.add(n);
+            } else if (obj.get(NodeValidator.KEY_NAME) instanceof String s && !s.isEmpty()) {
+                invalidNames.add(s);
+            }
+        }
+        return new Result(source, platform, Collections.unmodifiableList(nodes), Collections.unmodifiableList(errors),
+                Collections.unmodifiableSet(invalidNames), false);
+    }
+
+    private static Node node(String source, int index, Json.Obj obj, Map<String, Integer> seen, List<String> errors) {
+        String label = "devices[" + index + "]" + (obj.get(NodeValidator.KEY_NAME) instanceof String s ? " '" + s + "'" : "");
+        int before = errors.size();
+        Map<String, Object> props = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : obj.entrySet()) {
+            String key = e.getKey();
+            String where = at(source, obj.lineOf(key)) + ": " + label + ": key '" + key + "': ";
+            if (NodeValidator.FRAMEWORK_KEYS.contains(key) || key.equals(KEY_SOURCE)) {
+                errors.add(where + "reserved key, not allowed in a board file");
+                continue;
+            }
+            try {
+                props.put(key, configValue(e.getValue()));
+            } catch (IllegalArgumentException bad) {
+                errors.add(where + bad.getMessage());
+            }
+        }
+        for (String problem : NodeValidator.validate(props)) {
+            Matcher m = PROBLEM_KEY.matcher(problem);
+            int line = m.find() ? obj.lineOf(m.group(1)) : obj.line();
+            errors.add(at(source, line) + ": " + label + ": " + problem);
+        }
+        if (errors.size() == before && props.get(NodeValidator.KEY_NAME) instanceof String name) {
+            Integer first = seen.putIfAbsent(name, obj.lineOf(NodeValidator.KEY_NAME));
+            if (first != null) {
+                errors.add(at(source, obj.lineOf(NodeValidator.KEY_NAME)) + ": " + label + ": key 'name': duplicate name '"
+                        + name + "' (first on line " + first + ")");
+            }
+        }
+        if (errors.size() > before) {
+            errors.add(at(source, obj.line()) + ": " + label + " skipped");
+            return null;
+        }
+        return new Node((String) props.get(NodeValidator.KEY_NAME), obj.line(), Collections.unmodifiableMap(props));
+    }
+
+    private static String at(String source, int line) {
+        return "board file " + source + " line " + line;
+    }
+
+    /** A JSON value as a Configuration Admin value. */
+    static Object configValue(Object v) {
+        if (v == null) {
+            throw new IllegalArgumentException("null is not allowed (omit the key instead)");
+        }
+        if (v instanceof String || v instanceof Boolean || v instanceof Double) {
+            return v;
+        }
+        if (v instanceof Long l) {
+            return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) l.intValue() : l;
+        }
+        if (v instanceof Json.Obj) {
+            throw new IllegalArgumentException("nested objects are not supported as node values");
+        }
+        if (v instanceof List<?> list) {
+            return array(list);
+        }
+        throw new IllegalArgumentException("unsupported value " + kind(v));
+    }
+
+    private static Object array(List<?> list) {
+        if (list.isEmpty()) {
+            return new String[0];
+        }
+        Object first = list.get(0);
+        for (int i = 0; i < list.size(); i++) {
+            Object item = list.get(i);
+            if (item == null || item instanceof List || item instanceof Json.Obj) {
+                throw new IllegalArgumentException("entry " + i + ": arrays may only hold strings, numbers or booleans, got "
+                        + kind(item));
+            }
+            boolean sameKind = item instanceof Number ? first instanceof Number : item.getClass() == first.getClass();
+            if (!sameKind) {
+                throw new IllegalArgumentException("entry " + i + ": array mixes " + kind(first) + " and " + kind(item));
+            }
+        }
+        if (first instanceof String) {
+            return list.toArray(String[]::new);
+        }
+        if (first instanceof Boolean) {
+            boolean[] out = new boolean[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (Boolean) list.get(i);
+            }
+            return out;
+        }
+        boolean allLong = list.stream().allMatch(o -> o instanceof Long);
+        if (!allLong) {
+            double[] out = new double[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = ((Number) list.get(i)).doubleValue();
+            }
+            return out;
+        }
+        boolean allInt = list.stream().allMatch(o -> (Long) o >= Integer.MIN_VALUE && (Long) o <= Integer.MAX_VALUE);
+        if (allInt) {
+            int[] out = new int[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = ((Long) list.get(i)).intValue();
+            }
+            return out;
+        }
+        long[] out = new long[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (Long) list.get(i);
+        }
+        return out;
+    }
+
+    private static String kind(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Json.Obj) {
+            return "an object";
+        }
+        if (v instanceof List) {
+            return "an array";
+        }
+        if (v instanceof String) {
+            return "a string";
+        }
+        if (v instanceof Boolean) {
+            return "a boolean";
+        }
+        return "a number";
+    }
+}

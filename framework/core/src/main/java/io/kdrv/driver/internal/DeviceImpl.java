@@ -1,0 +1,476 @@
+package io.kdrv.driver.internal;
+
+import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.i2c.I2C;
+import io.kdrv.driver.Device;
+import io.kdrv.driver.DeviceConfigException;
+import io.kdrv.driver.DeviceInfo;
+import io.kdrv.driver.DeviceState;
+import io.kdrv.driver.DevresAction;
+import io.kdrv.driver.Edge;
+import io.kdrv.driver.Irq;
+import io.kdrv.driver.IrqHandler;
+import io.kdrv.driver.ProbeDeferredException;
+import io.kdrv.driver.spi.Board;
+import io.kdrv.kthread.Completion;
+import io.kdrv.kthread.Kthread;
+import io.kdrv.kthread.KthreadStopTimeoutException;
+import io.kdrv.kthread.KthreadWork;
+import io.kdrv.kthread.KthreadWorker;
+import io.kdrv.kthread.ThreadFn;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core's {@link Device}: one accepted node, its binding state, and the devres list of the current probe.
+ *
+ * <p>Binding fields are written only by the probe worker (through {@link DriverCore}); they are guarded by this
+ * object's monitor so {@link #info()} is a consistent snapshot, and {@link #state} is also volatile so the resource
+ * methods can check it cheaply from driver threads. Getters read an immutable {@link NodeData}.
+ */
+final class DeviceImpl implements Device {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceImpl.class);
+
+    /** Receives reports of kthreads that would not stop. */
+    @FunctionalInterface
+    interface Reporter {
+        void stuck(StuckThreadReport report);
+    }
+
+    private final String name;
+    private final Supplier<Board> boards;
+    private final Supplier<Duration> stopTimeout;
+    private final Reporter reporter;
+
+    private volatile NodeData node;           // replaced by the worker while the device is not bound
+    private volatile DeviceState state = DeviceState.UNBOUND;
+    private volatile Devres devres;           // the current probe's list, null when none
+    private volatile Object driverData;
+    /** Driver call threads the core gave up on: their late resource requests are refused. */
+    private final Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
+
+    // Guarded by this (written by the worker only).
+    private String driverId;
+    private String reason;
+    private long probes;
+    private long removes;
+
+    // Confined to the probe worker.
+    boolean manualUnbound;     // kdrv:unbind: not auto-probed until bind or a node change
+    long boundSeq;             // probe order, for reverse-order shutdown
+    long deferredSeq;          // deferral order, for retries in Linux order
+    long registeredSeq;        // node order, for deterministic attach order
+    DriverEntry driver;        // the bound (or probing/deferred/failed) driver
+
+    DeviceImpl(NodeData node, Supplier<Board> boards, Supplier<Duration> stopTimeout, Reporter reporter) {
+        this.name = node.name();
+        this.node = node;
+        this.boards = boards;
+        this.stopTimeout = stopTimeout;
+        this.reporter = reporter;
+    }
+
+    // ------------------------------------------------------------------------------------------------ core side
+
+    NodeData node() {
+        return node;
+    }
+
+    void node(NodeData n) {
+        this.node = n;
+    }
+
+    synchronized void setBinding(DeviceState s, String driverId, String reason) {
+        this.state = s;
+        this.driverId = driverId;
+        this.reason = reason;
+    }
+
+    synchronized void countProbe() {
+        probes++;
+    }
+
+    synchronized void countRemove() {
+        removes++;
+    }
+
+    synchronized DeviceInfo info() {
+        NodeData n = node;
+        return new DeviceInfo(name, n.compatible(), state, driverId, reason, n.snapshot(), probes, removes);
+    }
+
+    synchronized String reason() {
+        return reason;
+    }
+
+    synchronized String driverId() {
+        return driverId;
+    }
+
+    /** Starts a fresh devres list for a probe attempt. */
+    Devres newDevres() {
+        Devres d = new Devres(name);
+        devres = d;
+        return d;
+    }
+
+    /** Detaches the current devres list (the caller releases it); later acquisitions are refused. */
+    Devres takeDevres() {
+        Devres d = devres;
+        devres = null;
+        if (d != null) {
+            d.close();
+        }
+        return d;
+    }
+
+    /** Whether the current resources came from the board (so losing the board must unbind this device). */
+    boolean usesBoard() {
+        Devres d = devres;
+        return d != null && d.usedBoard();
+    }
+
+    void abandon(Thread t) {
+        abandoned.add(t);
+    }
+
+    /** Forget abandoned threads that have since ended. */
+    void pruneAbandoned() {
+        abandoned.removeIf(t -> !t.isAlive());
+    }
+
+    void clearDriverData() {
+        driverData = null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ identity
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<String> compatible() {
+        return node.compatible();
+    }
+
+    @Override
+    public DeviceState state() {
+        return state;
+    }
+
+    @Override
+    public Optional<String> driverName() {
+        DeviceState s = state;
+        if (s == DeviceState.PROBING || s == DeviceState.BOUND || s == DeviceState.REMOVING) {
+            return Optional.ofNullable(driverId());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Map<String, Object> properties() {
+        return node.snapshot();
+    }
+
+    // ------------------------------------------------------------------------------------------------ getters
+
+    private Object raw(String key) {
+        return node.properties().get(Objects.requireNonNull(key, "key"));
+    }
+
+    private Object required(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            throw new DeviceConfigException(name, key, "missing");
+        }
+        return v;
+    }
+
+    private DeviceConfigException bad(String key, Props.BadValue e) {
+        return new DeviceConfigException(name, key, e.getMessage());
+    }
+
+    @Override
+    public String getString(String key) {
+        try {
+            return Props.toStringValue(required(key));
+        } catch (Props.BadValue e) {
+            throw bad(key, e);
+        }
+    }
+
+    @Override
+    public String getString(String key, String def) {
+        return raw(key) == null ? def : getString(key);
+    }
+
+    @Override
+    public int getInt(String key) {
+        try {
+            return Props.toInt(required(key));
+        } catch (Props.BadValue e) {
+            throw bad(key, e);
+        }
+    }
+
+    @Override
+    public int getInt(String key, int def) {
+        return raw(key) == null ? def : getInt(key);
+    }
+
+    @Override
+    public long getLong(String key, long def) {
+        Object v = raw(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Props.toLong(v);
+        } catch (Props.BadValue e) {
+            throw bad(key, e);
+        }
+    }
+
+    @Override
+    public double getDouble(String key, double def) {
+        Object v = raw(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Props.toDouble(v);
+        } catch (Props.BadValue e) {
+            throw bad(key, e);
+        }
+    }
+
+    @Override
+    public boolean getBoolean(String key, boolean def) {
+        Object v = raw(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Props.toBoolean(v);
+        } catch (Props.BadValue e) {
+            throw bad(key, e);
+        }
+    }
+
+    /** {@inheritDoc} A missing key throws {@link DeviceConfigException} ("missing"). */
+    @Override
+    public int[] getIntArray(String key) {
+        try {
+            return Props.toIntArray(required(key));
+        } catch (Props.BadValue e) {
+            throw bad(key, e);
+        }
+    }
+
+    @Override
+    public String[] getStringArray(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return new String[0];
+        }
+        try {
+            return Props.toStringArray(v);
+        } catch (Props.BadValue e) {
+            throw bad(key, e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ devres
+
+    /** The current devres list, if resources may be acquired now by the calling thread. */
+    private Devres active(String what) {
+        DeviceState s = state;
+        Devres d = devres;
+        if ((s != DeviceState.PROBING && s != DeviceState.BOUND) || d == null) {
+            throw new IllegalStateException("device " + name + ": " + what
+                    + " is only allowed while the device is probing or bound (state " + s + ")");
+        }
+        if (abandoned.contains(Thread.currentThread())) {
+            throw new IllegalStateException("device " + name + ": " + what + " refused: this call ("
+                    + Thread.currentThread().getName() + ") was abandoned after a timeout");
+        }
+        return d;
+    }
+
+    /** Adds a release entry, or releases at once and refuses when the list was closed meanwhile. */
+    private void register(Devres d, String what, DevresAction release, boolean board) {
+        if (d.add(what, release, board)) {
+            return;
+        }
+        try {
+            release.release();
+        } catch (Exception e) {
+            LOG.error("device {}: releasing refused {} failed", name, what, e);
+        }
+        throw new IllegalStateException("device " + name + ": " + what
+                + " refused: the device is no longer probing or bound (state " + state + "); released again");
+    }
+
+    @Override
+    public <T> Kthread kthreadCreate(ThreadFn<? super T> fn, T data, String nameFmt, Object... args) {
+        Devres d = active("kthreadCreate");
+        Kthread k = Kthread.create(fn, data, nameFmt, args).owner("device " + name);
+        register(d, "kthread " + k.name(), () -> stopKthread(k), false);
+        return k;
+    }
+
+    @Override
+    public <T> Kthread kthreadRun(ThreadFn<? super T> fn, T data, String nameFmt, Object... args) {
+        Kthread k = kthreadCreate(fn, data, nameFmt, args);
+        k.wakeUp();
+        return k;
+    }
+
+    @Override
+    public KthreadWorker createWorker(String nameFmt, Object... args) {
+        Devres d = active("createWorker");
+        KthreadWorker w = KthreadWorker.create(nameFmt, args);
+        w.thread().owner("device " + name);
+        register(d, "kthread worker " + w.thread().name(), () -> destroyWorker(w), false);
+        return w;
+    }
+
+    @Override
+    public void addAction(DevresAction action) {
+        Objects.requireNonNull(action, "action");
+        register(active("addAction"), "action " + action, action, false);
+    }
+
+    /**
+     * Bounded kthread stop: a thread that ignores {@link Kthread#shouldStop()} is reported with its stack and left
+     * behind (marked should-stop), so remove and shutdown still finish.
+     */
+    void stopKthread(Kthread k) {
+        Duration timeout = stopTimeout.get();
+        try {
+            k.stop(timeout);
+        } catch (KthreadStopTimeoutException e) {
+            LOG.error("device {}: kthread {} did not stop within {} ms; abandoning it (still marked should-stop). "
+                    + "Its stack follows", name, k.name(), timeout.toMillis(), e);
+            reporter.stuck(StuckThreadReport.of(name, k.name(), "kthread stop", e));
+        }
+    }
+
+    /**
+     * Bounded {@link KthreadWorker#destroy()}: wait (bounded) for queued work to drain, then stop the worker
+     * thread with {@link #stopKthread}. {@code destroy()} itself waits without a bound for a hung item.
+     */
+    private void destroyWorker(KthreadWorker w) {
+        Completion drained = new Completion();
+        try {
+            w.queueWork(new KthreadWork(drained::complete));
+        } catch (IllegalStateException alreadyDestroyed) {
+            drained.complete();
+        }
+        boolean interrupted = false;
+        Duration timeout = stopTimeout.get();
+        try {
+            if (!drained.waitForCompletionTimeout(timeout)) {
+                LOG.warn("device {}: kthread worker {} did not drain its queue within {} ms; stopping it (pending work dropped)",
+                        name, w.thread().name(), timeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        stopKthread(w.thread());
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ board
+
+    private Board board() throws ProbeDeferredException {
+        Board b = boards.get();
+        if (b == null) {
+            throw new ProbeDeferredException("no board service");
+        }
+        return b;
+    }
+
+    /** Line number {@code key[index]}, with an error naming device, key and index when out of range. */
+    private int line(String key, int index) {
+        int[] lines = getIntArray(key);
+        if (index < 0 || index >= lines.length) {
+            throw new DeviceConfigException(name, key, "index " + index + " out of range: the key has "
+                    + lines.length + (lines.length == 1 ? " entry" : " entries"));
+        }
+        return lines[index];
+    }
+
+    @Override
+    public DigitalInput gpioInput(String key, int index) throws ProbeDeferredException {
+        Devres d = active("gpioInput");
+        int line = line(key, index);
+        Board.Handle<DigitalInput> h = board().openInput(this, line);
+        register(d, "gpio input " + line + " (" + key + "[" + index + "])", h::close, true);
+        return h.get();
+    }
+
+    @Override
+    public DigitalOutput gpioOutput(String key, int index) throws ProbeDeferredException {
+        Devres d = active("gpioOutput");
+        int line = line(key, index);
+        Board.Handle<DigitalOutput> h = board().openOutput(this, line);
+        register(d, "gpio output " + line + " (" + key + "[" + index + "])", h::close, true);
+        return h.get();
+    }
+
+    @Override
+    public I2C i2c() throws ProbeDeferredException {
+        Devres d = active("i2c");
+        int bus = getInt("i2c-bus", 1);
+        int address = getInt("reg");
+        Board.Handle<I2C> h = board().openI2c(this, bus, address);
+        register(d, String.format("i2c %d-0x%02x", bus, address), h::close, true);
+        return h.get();
+    }
+
+    @Override
+    public Irq requestThreadedIrq(DigitalInput input, Edge edge, Duration debounce, IrqHandler handler)
+            throws ProbeDeferredException {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(edge, "edge");
+        Objects.requireNonNull(debounce, "debounce");
+        Objects.requireNonNull(handler, "handler");
+        Devres d = active("requestThreadedIrq");
+        Board.Handle<Irq> h = board().requestThreadedIrq(this, input, edge, debounce, handler);
+        Irq irq = h.get();
+        register(d, "irq " + (irq != null ? irq.threadName() : "?"), h::close, true);
+        return irq;
+    }
+
+    // ------------------------------------------------------------------------------------------------ driver data
+
+    @Override
+    public void setDriverData(Object data) {
+        this.driverData = data;
+    }
+
+    @Override
+    public <T> T driverData(Class<T> type) {
+        Object d = driverData;
+        return d == null ? null : type.cast(d);
+    }
+
+    @Override
+    public String toString() {
+        return "Device[" + name + ", " + state + "]";
+    }
+}

@@ -1,0 +1,177 @@
+package io.kdrv.driver.internal;
+
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Validation of a device node's keys, a plain function shared by the Configuration Admin path
+ * ({@code kdrv.device} factory configurations) and the board-file loader.
+ *
+ * <p>Checked keys:
+ * <ul>
+ *   <li>{@code name}: required, a non-empty String matching {@code [A-Za-z0-9_.-]+} (it becomes part of kthread
+ *       names and Configuration Admin PIDs, so no blanks or slashes);</li>
+ *   <li>{@code compatible}: required, a String (one entry: device-tree compatibles such as {@code bosch,bme280}
+ *       contain commas) or a String[]/collection of non-empty Strings, at least one;</li>
+ *   <li>{@code driver}: optional, a non-empty String: the id of the driver to force (Linux
+ *       {@code driver_override}), bypassing compatible matching;</li>
+ *   <li>well-known driver keys, type only: {@code gpios} (ints), {@code i2c-bus}, {@code reg} (int, decimal or
+ *       {@code 0x} hex String), {@code cpu} (int &gt;= 0), {@code poll-ms} (int &gt; 0). They are checked with the
+ *       same conversions the {@link io.kdrv.driver.Device} getters use, so a valid node reads back the same way.</li>
+ * </ul>
+ * Each problem is one line that starts with the key ({@code key 'name': ...}); callers prefix the node (its PID
+ * or board-file position). Stateless and thread-safe.
+ */
+public final class NodeValidator {
+    /** Allowed characters of a node name. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    public static final String KEY_NAME = "name";
+    public static final String KEY_COMPATIBLE = "compatible";
+    public static final String KEY_DRIVER = "driver";
+
+    /** Keys added by the OSGi framework, SCR or Configuration Admin: never part of a node. */
+    static final Set<String> FRAMEWORK_KEYS = Set.of("service.pid", "service.factoryPid", "service.bundleLocation",
+            "component.name", "component.id", "service.id", "service.bundleid", "service.scope", "objectClass");
+
+    private NodeValidator() {
+    }
+
+    /**
+     * Validates a node.
+     *
+     * @param props the node's keys and values (may contain framework keys such as {@code service.pid}, ignored)
+     * @return the problems, empty when the node is valid; never null
+     */
+    public static List<String> validate(Map<String, ?> props) {
+        List<String> problems = new ArrayList<>();
+        checkName(props, problems);
+        checkCompatible(props, problems);
+        checkDriver(props, problems);
+        checkInts(props, "gpios", problems);
+        checkInt(props, "i2c-bus", 0, problems);
+        checkInt(props, "reg", 0, problems);
+        checkInt(props, "cpu", 0, problems);
+        checkInt(props, "poll-ms", 1, problems);
+        return problems;
+    }
+
+    /** The compatible list of a node that passed validation. */
+    static List<String> compatibleOf(Map<String, ?> props) {
+        Object v = props.get(KEY_COMPATIBLE);
+        if (v instanceof String s) {
+            return List.of(s.strip());
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : asList(v)) {
+            out.add(((String) o).strip());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static void checkName(Map<String, ?> props, List<String> problems) {
+        Object v = props.get(KEY_NAME);
+        if (v == null) {
+            problems.add("key 'name': missing (every node needs a unique name)");
+        } else if (!(v instanceof String s)) {
+            problems.add("key 'name': must be a String, got " + Props.describe(v));
+        } else if (s.isEmpty()) {
+            problems.add("key 'name': must not be empty");
+        } else if (!NAME.matcher(s).matches()) {
+            problems.add("key 'name': \"" + s + "\" has characters outside [A-Za-z0-9_.-]");
+        }
+    }
+
+    private static void checkCompatible(Map<String, ?> props, List<String> problems) {
+        Object v = props.get(KEY_COMPATIBLE);
+        if (v == null) {
+            problems.add("key 'compatible': missing (a String or String[] naming the device, most specific first)");
+            return;
+        }
+        if (v instanceof String s) {
+            if (s.isBlank()) {
+                problems.add("key 'compatible': must not be empty");
+            }
+            return;
+        }
+        if (!(v instanceof Collection<?>) && !(v.getClass().isArray() && !v.getClass().getComponentType().isPrimitive())) {
+            problems.add("key 'compatible': must be a String or String[], got " + Props.describe(v));
+            return;
+        }
+        List<?> items = asList(v);
+        if (items.isEmpty()) {
+            problems.add("key 'compatible': must list at least one compatible string");
+            return;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            Object item = items.get(i);
+            if (!(item instanceof String s)) {
+                problems.add("key 'compatible': entry " + i + " must be a String, got " + Props.describe(item));
+            } else if (s.isBlank()) {
+                problems.add("key 'compatible': entry " + i + " is empty");
+            }
+        }
+    }
+
+    private static void checkDriver(Map<String, ?> props, List<String> problems) {
+        Object v = props.get(KEY_DRIVER);
+        if (v == null) {
+            return;
+        }
+        if (!(v instanceof String s)) {
+            problems.add("key 'driver': must be a String (a driver id), got " + Props.describe(v));
+        } else if (s.isBlank()) {
+            problems.add("key 'driver': must not be empty (omit the key to match by compatible)");
+        }
+    }
+
+    private static void checkInts(Map<String, ?> props, String key, List<String> problems) {
+        Object v = props.get(key);
+        if (v == null) {
+            return;
+        }
+        try {
+            int[] values = Props.toIntArray(v);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] < 0) {
+                    problems.add("key '" + key + "': entry " + i + " is negative (" + values[i] + ")");
+                }
+            }
+        } catch (Props.BadValue e) {
+            problems.add("key '" + key + "': " + e.getMessage());
+        }
+    }
+
+    private static void checkInt(Map<String, ?> props, String key, int min, List<String> problems) {
+        Object v = props.get(key);
+        if (v == null) {
+            return;
+        }
+        try {
+            int value = Props.toInt(v);
+            if (value < min) {
+                problems.add("key '" + key + "': must be >= " + min + ", got " + value);
+            }
+        } catch (Props.BadValue e) {
+            problems.add("key '" + key + "': " + e.getMessage());
+        }
+    }
+
+    private static List<?> asList(Object v) {
+        if (v instanceof Collection<?> c) {
+            return new ArrayList<>(c);
+        }
+        int n = Array.getLength(v);
+        List<Object> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(Array.get(v, i));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,191 @@
+package io.kdrv.driver.internal;
+
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Conversions of device-node values to typed values, shared by {@link DeviceImpl}'s getters and by
+ * {@link NodeValidator} so that a node accepted by validation is read the same way by drivers.
+ *
+ * <p>Every method returns the converted value or throws {@link BadValue} with a problem text (without the device
+ * and key, which the caller adds). Accepted forms: the Java type itself (or a wider/narrower numeric type whose
+ * value fits), or a String that parses to it. Integers in Strings may be decimal or hexadecimal ({@code 0x76},
+ * {@code -0x10}), as device trees write register addresses. Stateless and thread-safe.
+ */
+final class Props {
+    private Props() {
+    }
+
+    /** A value that cannot be converted; the message says what was expected and what was found. */
+    static final class BadValue extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadValue(String problem) {
+            super(problem, null, false, false);
+        }
+    }
+
+    static String describe(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof String s) {
+            return "String \"" + s + "\"";
+        }
+        if (v.getClass().isArray()) {
+            return v.getClass().getComponentType().getSimpleName() + "[" + Array.getLength(v) + "]";
+        }
+        if (v instanceof Collection<?> c) {
+            return "collection of " + c.size();
+        }
+        return v.getClass().getSimpleName() + " " + v;
+    }
+
+    static String toStringValue(Object v) throws BadValue {
+        if (v instanceof String s) {
+            return s;
+        }
+        throw new BadValue("expected a String, got " + describe(v));
+    }
+
+    static long toLong(Object v) throws BadValue {
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            // JSON and some config tools deliver whole numbers as doubles: accept exactly integral values only.
+            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 0x1p63) {
+                return (long) d;
+            }
+            throw new BadValue("expected an integer, got " + describe(v));
+        }
+        if (v instanceof String s) {
+            return parseLong(s);
+        }
+        throw new BadValue("expected an integer, got " + describe(v));
+    }
+
+    static int toInt(Object v) throws BadValue {
+        long l = toLong(v);
+        if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+            throw new BadValue("value " + l + " does not fit in an int");
+        }
+        return (int) l;
+    }
+
+    /** Decimal or 0x-hexadecimal, optional sign, surrounding blanks ignored. */
+    static long parseLong(String raw) throws BadValue {
+        String s = raw.strip();
+        boolean negative = s.startsWith("-");
+        String digits = negative || s.startsWith("+") ? s.substring(1) : s;
+        int radix = 10;
+        if (digits.startsWith("0x") || digits.startsWith("0X")) {
+            radix = 16;
+            digits = digits.substring(2);
+        }
+        if (digits.isEmpty() || digits.startsWith("-") || digits.startsWith("+")) {
+            throw new BadValue("expected an integer (decimal or 0x hex), got " + describe(raw));
+        }
+        try {
+            long magnitude = Long.parseLong(digits, radix);
+            return negative ? -magnitude : magnitude;
+        } catch (NumberFormatException e) {
+            throw new BadValue("expected an integer (decimal or 0x hex), got " + describe(raw));
+        }
+    }
+
+    static double toDouble(Object v) throws BadValue {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Double.parseDouble(s.strip());
+            } catch (NumberFormatException e) {
+                throw new BadValue("expected a number, got " + describe(v));
+            }
+        }
+        throw new BadValue("expected a number, got " + describe(v));
+    }
+
+    static boolean toBoolean(Object v) throws BadValue {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof String s) {
+            String t = s.strip().toLowerCase(Locale.ROOT);
+            if (t.equals("true")) {
+                return true;
+            }
+            if (t.equals("false")) {
+                return false;
+            }
+        }
+        throw new BadValue("expected a boolean (true/false), got " + describe(v));
+    }
+
+    /** int[], Integer[], long[]..., a collection, a single number or a comma-separated String. */
+    static int[] toIntArray(Object v) throws BadValue {
+        List<Object> items = elements(v);
+        int[] out = new int[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object item = items.get(i);
+            try {
+                out[i] = toInt(item);
+            } catch (BadValue e) {
+                throw new BadValue("entry " + i + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** String[], a collection of Strings, or a comma-separated String (entries stripped, empty ones dropped). */
+    static String[] toStringArray(Object v) throws BadValue {
+        List<Object> items = elements(v);
+        List<String> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            Object item = items.get(i);
+            if (!(item instanceof String s)) {
+                throw new BadValue("entry " + i + ": expected a String, got " + describe(item));
+            }
+            out.add(s);
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /** Flattens an array, a collection, a comma-separated String or a scalar into a list of elements. */
+    private static List<Object> elements(Object v) throws BadValue {
+        List<Object> out = new ArrayList<>();
+        if (v == null) {
+            throw new BadValue("expected a value, got null");
+        }
+        if (v.getClass().isArray()) {
+            int n = Array.getLength(v);
+            for (int i = 0; i < n; i++) {
+                out.add(Array.get(v, i));
+            }
+        } else if (v instanceof Collection<?> c) {
+            out.addAll(c);
+        } else if (v instanceof String s) {
+            if (s.isBlank()) {
+                return out;
+            }
+            for (String part : s.split(",", -1)) {
+                String p = part.strip();
+                if (p.isEmpty()) {
+                    throw new BadValue("empty entry in comma-separated list " + describe(s));
+                }
+                out.add(p);
+            }
+        } else if (v instanceof Number || v instanceof Boolean) {
+            out.add(v);
+        } else {
+            throw new BadValue("expected an array, a list or a comma-separated String, got " + describe(v));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,40 @@
+package io.kdrv.driver.spi;
+
+import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.i2c.I2C;
+import io.kdrv.driver.Device;
+import io.kdrv.driver.Edge;
+import io.kdrv.driver.Irq;
+import io.kdrv.driver.IrqHandler;
+import java.time.Duration;
+
+/**
+ * Service provided by the board bundle ({@code io.kdrv.board}) and used by the driver core to hand out
+ * device-managed hardware. Not for drivers: they call {@link Device}'s methods, which add the returned handle to
+ * the device's devres list and call {@link Handle#close()} on remove.
+ *
+ * <p>Implementations enforce pin ownership: a line claimed by one device cannot be claimed by another until
+ * released; the error names the line and the owner. All methods are thread-safe.
+ */
+public interface Board {
+    /** {@code "mock"} or {@code "raspberrypi"}. */
+    String platform();
+
+    /** A claimed resource; {@code close()} releases it and is idempotent. */
+    interface Handle<T> extends AutoCloseable {
+        T get();
+
+        @Override
+        void close();
+    }
+
+    Handle<DigitalInput> openInput(Device owner, int line);
+
+    Handle<DigitalOutput> openOutput(Device owner, int line);
+
+    Handle<I2C> openI2c(Device owner, int bus, int address);
+
+    /** {@code input} must have been opened by {@code owner} through this board. */
+    Handle<Irq> requestThreadedIrq(Device owner, DigitalInput input, Edge edge, Duration debounce, IrqHandler handler);
+}

@@ -1,0 +1,102 @@
+package io.kdrv.driver.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** The node validation corpus: every malformed node gets a specific message naming the key. */
+class NodeValidatorTest {
+
+    private static Map<String, Object> node(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "button0");
+        m.put("compatible", new String[] {"gpio-keys"});
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] == null) {
+                m.remove((String) kv[i]);
+            } else {
+                m.put((String) kv[i], kv[i + 1]);
+            }
+        }
+        return m;
+    }
+
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                Arguments.of(node("name", null), "key 'name': missing (every node needs a unique name)"),
+                Arguments.of(node("name", ""), "key 'name': must not be empty"),
+                Arguments.of(node("name", 17), "key 'name': must be a String, got Integer 17"),
+                Arguments.of(node("name", "my button"), "key 'name': \"my button\" has characters outside [A-Za-z0-9_.-]"),
+                Arguments.of(node("name", "a/b"), "key 'name': \"a/b\" has characters outside [A-Za-z0-9_.-]"),
+                Arguments.of(node("name", new String[] {"x"}), "key 'name': must be a String, got String[1]"),
+                Arguments.of(node("compatible", null),
+                        "key 'compatible': missing (a String or String[] naming the device, most specific first)"),
+                Arguments.of(node("compatible", ""), "key 'compatible': must not be empty"),
+                Arguments.of(node("compatible", new String[0]), "key 'compatible': must list at least one compatible string"),
+                Arguments.of(node("compatible", List.of()), "key 'compatible': must list at least one compatible string"),
+                Arguments.of(node("compatible", new String[] {"a", " "}), "key 'compatible': entry 1 is empty"),
+                Arguments.of(node("compatible", new Object[] {"a", 5}),
+                        "key 'compatible': entry 1 must be a String, got Integer 5"),
+                Arguments.of(node("compatible", Arrays.asList("a", null)),
+                        "key 'compatible': entry 1 must be a String, got null"),
+                Arguments.of(node("compatible", 42), "key 'compatible': must be a String or String[], got Integer 42"),
+                Arguments.of(node("compatible", new int[] {1}), "key 'compatible': must be a String or String[], got int[1]"),
+                Arguments.of(node("driver", 3), "key 'driver': must be a String (a driver id), got Integer 3"),
+                Arguments.of(node("driver", "  "), "key 'driver': must not be empty (omit the key to match by compatible)"),
+                Arguments.of(node("gpios", "17,x"),
+                        "key 'gpios': entry 1: expected an integer (decimal or 0x hex), got String \"x\""),
+                Arguments.of(node("gpios", new int[] {4, -1}), "key 'gpios': entry 1 is negative (-1)"),
+                Arguments.of(node("reg", "0x7g"), "key 'reg': expected an integer (decimal or 0x hex), got String \"0x7g\""),
+                Arguments.of(node("i2c-bus", -1), "key 'i2c-bus': must be >= 0, got -1"),
+                Arguments.of(node("cpu", 1.5), "key 'cpu': expected an integer, got Double 1.5"),
+                Arguments.of(node("poll-ms", 0), "key 'poll-ms': must be >= 1, got 0"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformed")
+    void malformedNodeGetsASpecificProblem(Map<String, Object> node, String expected) {
+        assertEquals(List.of(expected), NodeValidator.validate(node));
+    }
+
+    @Test
+    void corpusHasManyDistinctMessages() {
+        List<String> all = new ArrayList<>();
+        malformed().forEach(a -> all.add((String) a.get()[1]));
+        assertTrue(all.stream().distinct().count() >= 20, all.toString());
+    }
+
+    @Test
+    void validNodesInAllAcceptedForms() {
+        assertEquals(List.of(), NodeValidator.validate(node()));
+        assertEquals(List.of(), NodeValidator.validate(node("compatible", "bosch,bme280", "reg", "0x76", "i2c-bus", 1)));
+        assertEquals(List.of(), NodeValidator.validate(node("compatible", List.of("a", "b"), "gpios", "17, 27",
+                "driver", "bundle/comp", "cpu", "0", "poll-ms", 1000L, "service.pid", "kdrv.device~x")));
+        assertEquals(List.of(), NodeValidator.validate(node("name", "Env_0.a-b", "gpios", new Integer[] {1})));
+    }
+
+    @Test
+    void severalProblemsAreAllReported() {
+        Map<String, Object> m = new HashMap<>();
+        m.put("driver", 1);
+        assertEquals(List.of("key 'name': missing (every node needs a unique name)",
+                "key 'compatible': missing (a String or String[] naming the device, most specific first)",
+                "key 'driver': must be a String (a driver id), got Integer 1"), NodeValidator.validate(m));
+    }
+
+    @Test
+    void compatibleOfKeepsOrderAndTreatsAStringAsOneEntry() {
+        assertEquals(List.of("bosch,bme280"), NodeValidator.compatibleOf(node("compatible", "bosch,bme280")));
+        assertEquals(List.of("a", "b"), NodeValidator.compatibleOf(node("compatible", new String[] {"a", "b"})));
+    }
+}

@@ -1,0 +1,119 @@
+package io.kdrv.shell.internal;
+
+import io.kdrv.driver.DeviceInfo;
+import io.kdrv.driver.DeviceManager;
+import io.kdrv.driver.DeviceState;
+import io.kdrv.driver.DriverInfo;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The logic behind the {@code kdrv:*} commands, free of OSGi and Gogo so it is unit-tested with a fake
+ * {@link DeviceManager}. Every method returns the text to print (no trailing newline). Bad arguments throw
+ * {@link IllegalArgumentException} whose one-line message names the argument and lists the valid choices; errors
+ * from the manager (already bound, incompatible driver) propagate with the manager's message. Thread-safe as far as
+ * the manager is.
+ */
+final class DeviceCommands {
+    private final DeviceManager manager;
+
+    DeviceCommands(DeviceManager manager) {
+        this.manager = Objects.requireNonNull(manager, "manager");
+    }
+
+    /** {@code kdrv:devices}: every device node with its binding. */
+    String devices() {
+        List<DeviceInfo> devices = manager.devices();
+        if (devices.isEmpty()) {
+            return "no devices";
+        }
+        Table table = new Table("NAME", "STATE", "DRIVER", "COMPATIBLE", "REASON");
+        for (DeviceInfo d : devices) {
+            table.row(d.name(), state(d.state()), d.driver(), String.join(" ", d.compatible()), d.reason());
+        }
+        return table.render();
+    }
+
+    /** {@code kdrv:drivers}: every registered driver and the devices bound to it. */
+    String drivers() {
+        List<DriverInfo> drivers = manager.drivers();
+        if (drivers.isEmpty()) {
+            return "no drivers";
+        }
+        Table table = new Table("ID", "COMPATIBLE", "BUNDLE", "DEVICES");
+        for (DriverInfo d : drivers) {
+            table.row(d.id(), String.join(" ", d.compatible()), d.bundle(),
+                    d.devices().isEmpty() ? null : String.join(",", d.devices()));
+        }
+        return table.render();
+    }
+
+    /** {@code kdrv:deferred}: the deferred-probe list with the reasons. */
+    String deferred() {
+        List<DeviceInfo> deferred = manager.deferred();
+        if (deferred.isEmpty()) {
+            return "no deferred devices";
+        }
+        Table table = new Table("NAME", "COMPATIBLE", "REASON");
+        for (DeviceInfo d : deferred) {
+            table.row(d.name(), String.join(" ", d.compatible()), d.reason());
+        }
+        return table.render();
+    }
+
+    /**
+     * {@code kdrv:bind <device> [driver]}: binds and reports the outcome, which may be deferred or failed.
+     *
+     * @param driverId a driver id from {@code kdrv:drivers}, or {@code null} for the best match
+     */
+    String bind(String device, String driverId) {
+        String name = checkDevice(device);
+        String driver = null;
+        if (driverId != null) {
+            driver = checkKnown("driver", driverId, manager.drivers().stream().map(DriverInfo::id).toList());
+        }
+        return summary(manager.bind(name, driver));
+    }
+
+    /** {@code kdrv:unbind <device>}: removes the driver and waits until its resources are released. */
+    String unbind(String device) {
+        return summary(manager.unbind(checkDevice(device)));
+    }
+
+    private String checkDevice(String device) {
+        return checkKnown("device", device, manager.devices().stream().map(DeviceInfo::name).toList());
+    }
+
+    /** The argument itself when it is one of {@code known}; otherwise an error naming it and listing the choices. */
+    static String checkKnown(String what, String arg, List<String> known) {
+        if (arg == null || arg.isBlank()) {
+            throw new IllegalArgumentException("missing " + what + " name; known: " + list(known));
+        }
+        if (!known.contains(arg)) {
+            throw new IllegalArgumentException("unknown " + what + " \"" + arg + "\"; known: "
+                    + list(known));
+        }
+        return arg;
+    }
+
+    /** One line: {@code dev0: bound to <driver>}, {@code dev0: deferred: <reason>}, {@code dev0: unbound}. */
+    static String summary(DeviceInfo d) {
+        StringBuilder out = new StringBuilder(d.name()).append(": ").append(state(d.state()));
+        if (d.state() == DeviceState.BOUND && d.driver() != null) {
+            out.append(" to ").append(d.driver());
+        }
+        if (d.reason() != null) {
+            out.append(": ").append(Table.oneLine(d.reason()));
+        }
+        return out.toString();
+    }
+
+    static String state(DeviceState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String list(List<String> known) {
+        return known.isEmpty() ? "none" : String.join(", ", known);
+    }
+}

@@ -1,0 +1,16 @@
+package io.kdrv.shell.internal;
+
+import io.kdrv.kthread.Kthreads;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Component;
+
+/** Gogo command {@code kthread:ps}: every live kthread, like {@code ps ax}. The format is in {@link PsFormat}. */
+@Component(service = KthreadCommands.class, property = {
+        "osgi.command.scope=kthread",
+        "osgi.command.function=ps"})
+public final class KthreadCommands {
+    @Descriptor("list live kthreads: TID, state (" + PsFormat.LEGEND + "), CPU list, wakeups, CPU time, owner, [name]")
+    public String ps() {
+        return PsFormat.format(Kthreads.list());
+    }
+}
