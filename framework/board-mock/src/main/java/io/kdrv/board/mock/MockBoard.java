@@ -1,0 +1,436 @@
+package io.kdrv.board.mock;
+
+import com.pi4j.Pi4J;
+import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.plugin.mock.platform.MockPlatform;
+import io.kdrv.board.BoardException;
+import io.kdrv.board.BoardPlatform;
+import io.kdrv.board.Boards;
+import io.kdrv.board.KdrvBoard;
+import io.kdrv.board.LineSimulator;
+import io.kdrv.board.mock.internal.RegisterI2CProvider;
+import io.kdrv.board.mock.internal.SimHooks;
+import io.kdrv.board.mock.internal.SimInput;
+import io.kdrv.board.mock.internal.SimInputProvider;
+import io.kdrv.board.mock.internal.SimOutput;
+import io.kdrv.board.mock.internal.SimOutputProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A simulated board: the {@code mock} {@link BoardPlatform} plus a simulation API for tests and demos.
+ *
+ * <h2>Use</h2>
+ * <ul>
+ *   <li>Plain Java / JUnit: {@code MockBoard mock = new MockBoard(); KdrvBoard board = mock.open();} (or use the
+ *       {@code kdrv-testing} fixture, which does this for you). Close the board at the end.</li>
+ *   <li>OSGi: bundle {@code kdrv-board-mock} registers one MockBoard as {@link MockBoard}, {@link BoardPlatform}
+ *       ({@code kdrv.board.platform=mock}) and {@link LineSimulator}; the board bundle runs on it when its
+ *       platform is {@code mock}. Get the {@code MockBoard} service to drive it.</li>
+ * </ul>
+ *
+ * <h2>Simulation</h2>
+ * <ul>
+ *   <li>Inputs: {@link #setInput}, {@link #pulse}, {@link #burst} change a line's level through Pi4J's
+ *       {@code MockDigitalInput.mockState}, so the real listener path (an IRQ top half) runs, synchronously on the
+ *       calling thread, and only on a real change. A level set on a line nobody opened is kept and becomes the
+ *       line's level when it is opened.</li>
+ *   <li>Outputs: {@link #output}, {@link #outputHistory} (every level change, time-stamped, recorded by a Pi4J
+ *       listener on the output), {@link #awaitOutput}.</li>
+ *   <li>I2C: {@link #attach} a {@link RegisterChip} at a bus/address; drivers reach it through Pi4J's I2C API.
+ *       A transfer to an address without a chip fails naming bus and address.</li>
+ * </ul>
+ * Wrong use (a line the board does not have, driving an output, no chip at an address) throws
+ * {@link IllegalArgumentException} or {@link IllegalStateException} naming the line or bus/address.
+ *
+ * <p>Thread-safe. One board at a time: {@link #newContext()} fails while the previous context is still running.
+ */
+public final class MockBoard implements BoardPlatform, LineSimulator {
+    /** Lines of the default mock board: GPIO 0..27, like a Raspberry Pi header. */
+    public static final int DEFAULT_LINES = 28;
+
+    private final int lineCount;
+    private final Line[] lines;
+    private final Map<Integer, RegisterChip> chips = new ConcurrentHashMap<>();
+    private final Hooks hooks = new Hooks();
+    private Context context; // guarded by this
+
+    /** A mock board with {@value #DEFAULT_LINES} lines. */
+    public MockBoard() {
+        this(DEFAULT_LINES);
+    }
+
+    /** @param lineCount number of GPIO lines, 1..1024 */
+    public MockBoard(int lineCount) {
+        if (lineCount < 1 || lineCount > 1024) {
+            throw new IllegalArgumentException("mock board: line count must be 1..1024, got " + lineCount);
+        }
+        this.lineCount = lineCount;
+        this.lines = new Line[lineCount];
+        for (int i = 0; i < lineCount; i++) {
+            lines[i] = new Line(i);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ platform
+
+    @Override
+    public String name() {
+        return Boards.MOCK;
+    }
+
+    @Override
+    public int lineCount() {
+        return lineCount;
+    }
+
+    /**
+     * A Pi4J context with Pi4J's mock GPIO providers (extended to report to this board) and kdrv's register-model
+     * I2C provider.
+     *
+     * @throws BoardException while a previous context of this board is still running
+     */
+    @Override
+    public synchronized Context newContext() {
+        if (context != null && !context.isShutdown()) {
+            throw new BoardException(name(), "this MockBoard already backs a running board; close that board first");
+        }
+        context = Pi4J.newContextBuilder()
+                .noAutoDetect()
+                .disableShutdownHook()
+                .add(new MockPlatform())
+                .add(new SimInputProvider(hooks), new SimOutputProvider(hooks), new RegisterI2CProvider(hooks))
+                .build();
+        return context;
+    }
+
+    /** Plain-Java convenience: {@link Boards#open(BoardPlatform) Boards.open(this)}. The caller closes it. */
+    public KdrvBoard open() {
+        return Boards.open(this);
+    }
+
+    /** Plain-Java convenience: {@link Boards#open(BoardPlatform, int) Boards.open(this, irqFifoCapacity)}. */
+    public KdrvBoard open(int irqFifoCapacity) {
+        return Boards.open(this, irqFifoCapacity);
+    }
+
+    // ------------------------------------------------------------------------------------------ inputs
+
+    /**
+     * Drives input {@code line} to {@code level}; see the class comment.
+     *
+     * @throws IllegalArgumentException no such line, or the line is open as an output
+     */
+    public void setInput(int line, DigitalState level) {
+        Objects.requireNonNull(level, "level");
+        if (level != DigitalState.HIGH && level != DigitalState.LOW) {
+            throw new IllegalArgumentException("mock board: GPIO " + line + ": level must be HIGH or LOW, got " + level);
+        }
+        Line l = line(line);
+        synchronized (l) {
+            drive(l, level);
+        }
+    }
+
+    @Override
+    public void setInput(int line, boolean high) {
+        setInput(line, high ? DigitalState.HIGH : DigitalState.LOW);
+    }
+
+    /** @return the simulated level of input {@code line} (LOW until set) */
+    public DigitalState input(int line) {
+        Line l = line(line);
+        synchronized (l) {
+            return l.input;
+        }
+    }
+
+    /** Two back-to-back edges: the line goes to the opposite level and back. */
+    public void pulse(int line) {
+        pulse(line, Duration.ZERO);
+    }
+
+    /**
+     * Drives {@code line} to the opposite level, lets {@code width} pass, and drives it back: two edges. Other
+     * threads may drive the line meanwhile (the line is not locked while the pulse is high).
+     */
+    @Override
+    public void pulse(int line, Duration width) {
+        Objects.requireNonNull(width, "width");
+        if (width.isNegative()) {
+            throw new IllegalArgumentException("mock board: GPIO " + line + ": pulse width must be >= 0, got " + width);
+        }
+        Line l = line(line);
+        DigitalState idle;
+        synchronized (l) {
+            idle = l.input;
+            drive(l, opposite(idle));
+        }
+        elapse(width);
+        synchronized (l) {
+            drive(l, idle);
+        }
+    }
+
+    /**
+     * Toggles {@code line} {@code edges} times in a row, as fast as the caller can: a burst of edges (a bouncing
+     * contact, a flood). The line is locked for the whole burst, so the edges are not interleaved with others.
+     *
+     * @param edges number of level changes, >= 0
+     */
+    public void burst(int line, int edges) {
+        if (edges < 0) {
+            throw new IllegalArgumentException("mock board: GPIO " + line + ": edge count must be >= 0, got " + edges);
+        }
+        Line l = line(line);
+        synchronized (l) {
+            for (int i = 0; i < edges; i++) {
+                drive(l, opposite(l.input));
+            }
+        }
+    }
+
+    /** @return true while a driver has {@code line} open (as input or output) */
+    public boolean isOpen(int line) {
+        Line l = line(line);
+        synchronized (l) {
+            return l.in != null || l.out != null;
+        }
+    }
+
+    private void drive(Line l, DigitalState level) { // caller holds l
+        if (l.out != null) {
+            throw new IllegalArgumentException("mock board: GPIO " + l.n + " is open as an output ("
+                    + l.out.getName() + "); only inputs can be driven");
+        }
+        l.input = level;
+        if (l.in != null) {
+            l.in.mockState(level); // dispatches to the input's Pi4J listeners on this thread, if the level changed
+        }
+    }
+
+    private static DigitalState opposite(DigitalState s) {
+        return s == DigitalState.HIGH ? DigitalState.LOW : DigitalState.HIGH;
+    }
+
+    /** Lets simulated time pass (a pulse width), not a synchronisation device. */
+    private static void elapse(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        for (long left = d.toNanos(); left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ outputs
+
+    /**
+     * The level of output {@code line}: its current level while open, its last level after it was released.
+     *
+     * @throws IllegalArgumentException no such line, or the line has never been an output
+     */
+    public DigitalState output(int line) {
+        Line l = line(line);
+        synchronized (l) {
+            if (l.outputLevel == null) {
+                throw new IllegalArgumentException("mock board: GPIO " + line + " has never been opened as an output");
+            }
+            return l.outputLevel;
+        }
+    }
+
+    /** @return every level output {@code line} took since it was first opened (or the history was cleared), oldest first */
+    public List<LevelChange> outputHistory(int line) {
+        Line l = line(line);
+        synchronized (l) {
+            return List.copyOf(l.history);
+        }
+    }
+
+    /** Forgets the recorded history of output {@code line}. */
+    public void clearOutputHistory(int line) {
+        Line l = line(line);
+        synchronized (l) {
+            l.history.clear();
+        }
+    }
+
+    /**
+     * Waits until output {@code line} is at {@code level}.
+     *
+     * @return true when it is, false on timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitOutput(int line, DigitalState level, Duration timeout) throws InterruptedException {
+        Line l = line(line);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (l) {
+            while (l.outputLevel != level) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                l.wait(Math.max(1, left / 1_000_000), 0);
+            }
+            return true;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ I2C
+
+    /**
+     * Attaches {@code chip} at {@code bus}/{@code address}.
+     *
+     * @return {@code chip}
+     * @throws IllegalArgumentException bad bus or address
+     * @throws IllegalStateException    another chip is already there (named)
+     */
+    public <C extends RegisterChip> C attach(int bus, int address, C chip) {
+        Objects.requireNonNull(chip, "chip");
+        RegisterChip old = chips.putIfAbsent(i2cKey(bus, address), chip);
+        if (old != null) {
+            throw new IllegalStateException("mock board: I2C bus " + bus + " address " + RegisterChip.hex(address)
+                    + " already has chip " + old.name());
+        }
+        return chip;
+    }
+
+    /**
+     * Detaches the chip at {@code bus}/{@code address}: later transfers there fail as if nothing answered.
+     *
+     * @return the detached chip
+     * @throws IllegalArgumentException when there is no chip there
+     */
+    public RegisterChip detach(int bus, int address) {
+        RegisterChip chip = chips.remove(i2cKey(bus, address));
+        if (chip == null) {
+            throw noChip(bus, address);
+        }
+        return chip;
+    }
+
+    /**
+     * @return the chip at {@code bus}/{@code address}
+     * @throws IllegalArgumentException when there is no chip there
+     */
+    public RegisterChip chip(int bus, int address) {
+        RegisterChip chip = chips.get(i2cKey(bus, address));
+        if (chip == null) {
+            throw noChip(bus, address);
+        }
+        return chip;
+    }
+
+    private static IllegalArgumentException noChip(int bus, int address) {
+        return new IllegalArgumentException("mock board: no chip at I2C bus " + bus + " address "
+                + RegisterChip.hex(address));
+    }
+
+    private static int i2cKey(int bus, int address) {
+        if (bus < 0 || bus > 255) {
+            throw new IllegalArgumentException("mock board: invalid I2C bus " + bus);
+        }
+        if (address < 0x03 || address > 0x77) {
+            throw new IllegalArgumentException("mock board: invalid 7-bit I2C address " + RegisterChip.hex(address)
+                    + " on bus " + bus + " (valid: 0x03..0x77)");
+        }
+        return bus << 8 | address;
+    }
+
+    // ------------------------------------------------------------------------------------------ lines
+
+    private Line line(int line) {
+        if (line < 0 || line >= lineCount) {
+            throw new IllegalArgumentException("mock board: no GPIO line " + line + " (lines 0.." + (lineCount - 1)
+                    + ")");
+        }
+        return lines[line];
+    }
+
+    @Override
+    public String toString() {
+        return "MockBoard[" + lineCount + " lines, " + chips.size() + " I2C chips]";
+    }
+
+    /** Per-line simulation state; the Line object is its lock. */
+    private static final class Line {
+        final int n;
+        DigitalState input = DigitalState.LOW;
+        SimInput in;
+        SimOutput out;
+        DigitalState outputLevel;
+        final List<LevelChange> history = new ArrayList<>();
+
+        Line(int n) {
+            this.n = n;
+        }
+    }
+
+    /** Callbacks from the simulated Pi4J I/O. */
+    private final class Hooks implements SimHooks {
+        @Override
+        public DigitalState inputOpened(SimInput input) {
+            Line l = line(input.line());
+            synchronized (l) {
+                l.in = input;
+                return l.input;
+            }
+        }
+
+        @Override
+        public void inputClosed(SimInput input) {
+            Line l = line(input.line());
+            synchronized (l) {
+                if (l.in == input) {
+                    l.in = null;
+                }
+            }
+        }
+
+        @Override
+        public void outputOpened(SimOutput output) {
+            Line l = line(output.line());
+            synchronized (l) {
+                l.out = output;
+                record(l, output.state());
+            }
+        }
+
+        @Override
+        public void outputClosed(SimOutput output) {
+            Line l = line(output.line());
+            synchronized (l) {
+                if (l.out == output) {
+                    l.out = null;
+                }
+            }
+        }
+
+        @Override
+        public void outputChanged(SimOutput output, DigitalState level) {
+            Line l = line(output.line());
+            synchronized (l) {
+                record(l, level);
+            }
+        }
+
+        private void record(Line l, DigitalState level) { // caller holds l
+            if (level != DigitalState.HIGH && level != DigitalState.LOW) {
+                return; // UNKNOWN before the first write: not a level
+            }
+            l.outputLevel = level;
+            l.history.add(new LevelChange(level, System.nanoTime()));
+            l.notifyAll(); // awaitOutput
+        }
+
+        @Override
+        public RegisterChip chip(int bus, int address) {
+            return chips.get(bus << 8 | address);
+        }
+    }
+}

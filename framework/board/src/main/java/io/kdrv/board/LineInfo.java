@@ -1,0 +1,18 @@
+package io.kdrv.board;
+
+/**
+ * Snapshot of one claimed GPIO line, as shown by {@code gpio:list}.
+ *
+ * @param line       GPIO line (BCM number)
+ * @param direction  {@code "in"} or {@code "out"}
+ * @param owner      name of the device that claimed it
+ * @param level      current level: {@code 1}, {@code 0}, or {@code -1} when unknown
+ * @param irqThread  name of the threaded IRQ's kthread, {@code null} when no IRQ is requested on the line
+ * @param edges      edges seen by the IRQ's top half (0 without IRQ)
+ * @param handled    edges handled by the IRQ's bottom half
+ * @param overflows  edges dropped because the IRQ FIFO was full
+ * @param debounced  edges ignored by software debounce
+ */
+public record LineInfo(int line, String direction, String owner, int level, String irqThread, long edges,
+        long handled, long overflows, long debounced) {
+}

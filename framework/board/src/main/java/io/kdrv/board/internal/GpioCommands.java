@@ -1,0 +1,146 @@
+package io.kdrv.board.internal;
+
+import io.kdrv.board.I2cInfo;
+import io.kdrv.board.KdrvBoard;
+import io.kdrv.board.LineInfo;
+import io.kdrv.board.LineSimulator;
+import java.time.Duration;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * Gogo commands {@code gpio:list}, {@code gpio:set}, {@code gpio:pulse}. Bad arguments produce a message naming
+ * the argument; they never throw into the shell.
+ */
+@Component(service = GpioCommands.class, property = {
+    "osgi.command.scope=gpio",
+    "osgi.command.function=list",
+    "osgi.command.function=set",
+    "osgi.command.function=pulse"
+})
+public final class GpioCommands {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile KdrvBoard board;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile LineSimulator simulator;
+
+    public GpioCommands() {
+    }
+
+    /** For plain-Java tests. */
+    GpioCommands(KdrvBoard board, LineSimulator simulator) {
+        this.board = board;
+        this.simulator = simulator;
+    }
+
+    /** {@code gpio:list}: claimed lines with owner, level and IRQ statistics; claimed I2C devices. */
+    public String list() {
+        KdrvBoard b = board;
+        if (b == null) {
+            return "no board is running (see the log for the platform error; configuration PID kdrv.board)\n";
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("platform ").append(b.platform()).append('\n');
+        out.append(String.format("%-5s %-4s %-16s %-5s %-22s %8s %8s %9s %9s%n", "LINE", "DIR", "OWNER", "LEVEL",
+                "IRQ", "EDGES", "HANDLED", "OVERFLOWS", "DEBOUNCED"));
+        for (LineInfo l : b.lines()) {
+            out.append(String.format("%-5d %-4s %-16s %-5s %-22s %8s %8s %9s %9s%n", l.line(), l.direction(),
+                    l.owner(), l.level() < 0 ? "?" : Integer.toString(l.level()),
+                    l.irqThread() == null ? "-" : l.irqThread(),
+                    l.irqThread() == null ? "-" : Long.toString(l.edges()),
+                    l.irqThread() == null ? "-" : Long.toString(l.handled()),
+                    l.irqThread() == null ? "-" : Long.toString(l.overflows()),
+                    l.irqThread() == null ? "-" : Long.toString(l.debounced())));
+        }
+        for (I2cInfo d : b.i2cDevices()) {
+            out.append(String.format("i2c-%d 0x%02x %s%n", d.bus(), d.address(), d.owner()));
+        }
+        return out.toString();
+    }
+
+    /** {@code gpio:set <line> <0|1>}: drives a mock input line. */
+    public String set(String line, String level) {
+        LineSimulator sim = simulator;
+        if (sim == null) {
+            return noSimulator("set");
+        }
+        int l;
+        boolean high;
+        try {
+            l = parseLine(line);
+            high = parseLevel(level);
+            sim.setInput(l, high);
+        } catch (IllegalArgumentException e) {
+            return "gpio:set: " + e.getMessage() + "\n";
+        }
+        return "GPIO " + l + " = " + (high ? 1 : 0) + "\n";
+    }
+
+    /** {@code gpio:pulse <line>}: two edges, back to back. */
+    public String pulse(String line) {
+        return pulse(line, "0");
+    }
+
+    /** {@code gpio:pulse <line> <width-ms>}: drives the line to the opposite level for width-ms, then back. */
+    public String pulse(String line, String widthMs) {
+        LineSimulator sim = simulator;
+        if (sim == null) {
+            return noSimulator("pulse");
+        }
+        int l;
+        long ms;
+        try {
+            l = parseLine(line);
+            ms = parseWidth(widthMs);
+            sim.pulse(l, Duration.ofMillis(ms));
+        } catch (IllegalArgumentException e) {
+            return "gpio:pulse: " + e.getMessage() + "\n";
+        }
+        return "GPIO " + l + " pulsed (" + ms + " ms)\n";
+    }
+
+    private String noSimulator(String cmd) {
+        KdrvBoard b = board;
+        return "gpio:" + cmd + " needs the mock board (platform mock, bundle kdrv-board-mock); "
+                + (b == null ? "no board is running" : "this board is " + b.platform()) + "\n";
+    }
+
+    private static int parseLine(String s) {
+        try {
+            int l = Integer.parseInt(s.trim());
+            if (l < 0) {
+                throw new NumberFormatException();
+            }
+            return l;
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("line '" + s + "' is not a GPIO number");
+        }
+    }
+
+    private static boolean parseLevel(String s) {
+        String v = s == null ? "" : s.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "1", "high", "on" -> true;
+            case "0", "low", "off" -> false;
+            default -> throw new IllegalArgumentException("level '" + s + "' must be 0 or 1");
+        };
+    }
+
+    private static long parseWidth(String s) {
+        try {
+            long ms = Long.parseLong(s.trim());
+            if (ms < 0 || ms > 60_000) {
+                throw new NumberFormatException();
+            }
+            return ms;
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException("width '" + s + "' must be 0..60000 ms");
+        }
+    }
+}

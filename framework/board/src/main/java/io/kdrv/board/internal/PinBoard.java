@@ -1,0 +1,454 @@
+package io.kdrv.board.internal;
+
+import com.pi4j.context.Context;
+import com.pi4j.io.IO;
+import com.pi4j.io.IOType;
+import com.pi4j.io.gpio.digital.Digital;
+import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalInputProvider;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalOutputProvider;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.io.i2c.I2C;
+import com.pi4j.io.i2c.I2CProvider;
+import com.pi4j.provider.Provider;
+import io.kdrv.board.BoardException;
+import io.kdrv.board.BoardPlatform;
+import io.kdrv.board.I2cInfo;
+import io.kdrv.board.KdrvBoard;
+import io.kdrv.board.LineInfo;
+import io.kdrv.driver.Device;
+import io.kdrv.driver.Edge;
+import io.kdrv.driver.Irq;
+import io.kdrv.driver.IrqHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The board: hands out Pi4J I/O from one explicit context and enforces ownership (one claimant per GPIO line and
+ * per I2C bus/address). A claim lives until its handle is closed (devres, on remove) or the board is closed.
+ *
+ * <p>Locking: {@code lock} guards the claim maps and is held while Pi4J creates or shuts down I/O (quick, and
+ * Pi4J never calls back into the board). It is never held while an IRQ kthread is stopped, because a handler
+ * may itself be calling into the board.
+ */
+public final class PinBoard implements KdrvBoard {
+    private static final Logger LOG = LoggerFactory.getLogger(PinBoard.class);
+
+    private final BoardPlatform platform;
+    private final Context pi4j;
+    private final int irqFifoCapacity;
+    private final DigitalInputProvider inputs;
+    private final DigitalOutputProvider outputs;
+    private final I2CProvider i2cs;
+
+    private final Object lock = new Object();
+    private final Map<Integer, GpioClaim> gpio = new TreeMap<>();   // guarded by lock
+    private final Map<Integer, I2cClaim> i2c = new TreeMap<>();     // key bus << 8 | address; guarded by lock
+    private boolean closed;                                         // guarded by lock
+
+    private PinBoard(BoardPlatform platform, Context pi4j, int irqFifoCapacity) {
+        this.platform = platform;
+        this.pi4j = pi4j;
+        this.irqFifoCapacity = irqFifoCapacity;
+        this.inputs = provider(IOType.DIGITAL_INPUT);
+        this.outputs = provider(IOType.DIGITAL_OUTPUT);
+        this.i2cs = provider(IOType.I2C);
+    }
+
+    /** See {@link io.kdrv.board.Boards#open(BoardPlatform, int)}. */
+    public static PinBoard open(BoardPlatform platform, int irqFifoCapacity) {
+        Objects.requireNonNull(platform, "platform");
+        if (irqFifoCapacity < 1) {
+            throw new IllegalArgumentException("kdrv board: IRQ FIFO capacity must be at least 1, got "
+                    + irqFifoCapacity);
+        }
+        Context context = platform.newContext();
+        try {
+            PinBoard board = new PinBoard(platform, context, irqFifoCapacity);
+            LOG.info("kdrv board: platform {} open (GPIO 0..{}, IRQ FIFO {} edges)", platform.name(),
+                    platform.lineCount() - 1, irqFifoCapacity);
+            return board;
+        } catch (RuntimeException e) {
+            shutdownQuietly(context);
+            throw e;
+        }
+    }
+
+    private <P extends Provider<?, ?, ?>> P provider(IOType type) {
+        try {
+            return pi4j.providers().get(type);
+        } catch (RuntimeException e) {
+            throw new BoardException(platform.name(), "the Pi4J context has no " + type + " provider", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ Board
+
+    @Override
+    public String platform() {
+        return platform.name();
+    }
+
+    @Override
+    public BoardPlatform boardPlatform() {
+        return platform;
+    }
+
+    @Override
+    public Handle<DigitalInput> openInput(Device owner, int line) {
+        GpioClaim claim = claimLine(owner, line, "in", () -> inputs.create(DigitalInput.newConfigBuilder(pi4j)
+                .id(ioId(line))
+                .name(owner.name() + " GPIO " + line)
+                .address(line)
+                .debounce(0L) // kdrv debounces in the IRQ top half (per request); Pi4J's would hide edges
+                .build()));
+        return new ClaimHandle<>((DigitalInput) claim.io, () -> release(claim));
+    }
+
+    @Override
+    public Handle<DigitalOutput> openOutput(Device owner, int line) {
+        GpioClaim claim = claimLine(owner, line, "out", () -> outputs.create(DigitalOutput.newConfigBuilder(pi4j)
+                .id(ioId(line))
+                .name(owner.name() + " GPIO " + line)
+                .address(line)
+                .initial(DigitalState.LOW)
+                .shutdown(DigitalState.LOW) // a released output goes back to LOW: nothing stays driven after unplug
+                .build()));
+        return new ClaimHandle<>((DigitalOutput) claim.io, () -> release(claim));
+    }
+
+    @Override
+    public Handle<I2C> openI2c(Device owner, int bus, int address) {
+        String dev = deviceName(owner);
+        if (bus < 0) {
+            throw new IllegalArgumentException("device " + dev + ": invalid I2C bus " + bus);
+        }
+        if (address < 0x03 || address > 0x77) {
+            throw new IllegalArgumentException("device " + dev + ": invalid 7-bit I2C address "
+                    + String.format("0x%02x", address) + " on bus " + bus + " (valid: 0x03..0x77)");
+        }
+        int key = bus << 8 | address;
+        I2cClaim claim;
+        synchronized (lock) {
+            ensureOpen();
+            I2cClaim held = i2c.get(key);
+            if (held != null) {
+                throw new IllegalStateException("I2C bus " + bus + " address " + String.format("0x%02x", address)
+                        + " is already claimed by device " + held.owner);
+            }
+            I2C io;
+            try {
+                io = i2cs.create(I2C.newConfigBuilder(pi4j)
+                        .id(String.format("kdrv-i2c-%d-%02x", bus, address))
+                        .name(dev + " I2C " + bus + "/" + String.format("0x%02x", address))
+                        .bus(bus)
+                        .device(address)
+                        .build());
+            } catch (RuntimeException e) {
+                throw new BoardException(platform.name(), "cannot open I2C bus " + bus + " address "
+                        + String.format("0x%02x", address) + " for device " + dev + ": " + e.getMessage(), e);
+            }
+            claim = new I2cClaim(bus, address, dev, io);
+            i2c.put(key, claim);
+        }
+        I2cClaim c = claim;
+        return new ClaimHandle<>(c.io, () -> release(c));
+    }
+
+    @Override
+    public Handle<Irq> requestThreadedIrq(Device owner, DigitalInput input, Edge edge, Duration debounce,
+            IrqHandler handler) {
+        String dev = deviceName(owner);
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(edge, "edge");
+        Objects.requireNonNull(debounce, "debounce");
+        Objects.requireNonNull(handler, "handler");
+        GpioClaim claim;
+        ThreadedIrq irq;
+        synchronized (lock) {
+            ensureOpen();
+            claim = findClaim(input);
+            if (claim == null) {
+                throw new IllegalArgumentException("device " + dev + ": input " + input.id()
+                        + " was not opened through this board (use Device.gpioInput)");
+            }
+            if (!claim.owner.equals(dev)) {
+                throw new IllegalStateException("GPIO " + claim.line + " is claimed by device " + claim.owner
+                        + ", not by device " + dev);
+            }
+            if (claim.irq != null) {
+                throw new IllegalStateException("GPIO " + claim.line + " already has a threaded IRQ ("
+                        + claim.irq.threadName() + ") of device " + claim.owner);
+            }
+            GpioClaim c = claim;
+            ThreadedIrq[] self = new ThreadedIrq[1];
+            irq = new ThreadedIrq(claim.line, dev, input, edge, debounce, handler, irqFifoCapacity,
+                    () -> irqFreed(c, self[0]));
+            self[0] = irq;
+            claim.irq = irq;
+        }
+        try {
+            irq.start();
+        } catch (RuntimeException | Error e) {
+            irq.free();
+            throw e;
+        }
+        ThreadedIrq started = irq;
+        return new ClaimHandle<>(started, started::free);
+    }
+
+    private void irqFreed(GpioClaim claim, ThreadedIrq irq) {
+        synchronized (lock) {
+            if (claim.irq == irq) {
+                claim.irq = null;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ claims
+
+    private GpioClaim claimLine(Device owner, int line, String direction, Supplier<? extends Digital<?, ?, ?>> open) {
+        String dev = deviceName(owner);
+        if (line < 0 || line >= platform.lineCount()) {
+            throw new IllegalArgumentException("device " + dev + ": GPIO " + line + " does not exist on platform "
+                    + platform.name() + " (lines 0.." + (platform.lineCount() - 1) + ")");
+        }
+        synchronized (lock) {
+            ensureOpen();
+            GpioClaim held = gpio.get(line);
+            if (held != null) {
+                throw new IllegalStateException("GPIO " + line + " is already claimed by device " + held.owner);
+            }
+            Digital<?, ?, ?> io;
+            try {
+                io = open.get();
+            } catch (RuntimeException e) {
+                throw new BoardException(platform.name(), "cannot open GPIO " + line + " as " + direction
+                        + "put for device " + dev + ": " + e.getMessage(), e);
+            }
+            GpioClaim claim = new GpioClaim(line, direction, dev, io);
+            gpio.put(line, claim);
+            return claim;
+        }
+    }
+
+    private GpioClaim findClaim(DigitalInput input) {
+        for (GpioClaim c : gpio.values()) {
+            if (c.io == input) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Frees the claim's IRQ (outside the lock: joins its kthread), shuts the I/O down, then frees the line. */
+    private void release(GpioClaim claim) {
+        ThreadedIrq irq;
+        synchronized (lock) {
+            if (claim.releasing) {
+                return;
+            }
+            claim.releasing = true;
+            irq = claim.irq;
+        }
+        if (irq != null) {
+            irq.free();
+        }
+        synchronized (lock) {
+            shutdownIo(claim.io);
+            gpio.remove(claim.line, claim);
+        }
+    }
+
+    private void release(I2cClaim claim) {
+        synchronized (lock) {
+            if (claim.released) {
+                return;
+            }
+            claim.released = true;
+            shutdownIo(claim.io);
+            i2c.remove(claim.bus << 8 | claim.address, claim);
+        }
+    }
+
+    private void shutdownIo(IO<?, ?, ?> io) {
+        try {
+            if (!pi4j.isShutdown()) {
+                pi4j.shutdown(io.id()); // removes it from the registry and shuts it down: listeners are cleared
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("kdrv board: shutting down Pi4J I/O {} failed: {}", io.id(), e.toString(), e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("kdrv board (platform " + platform.name() + ") is closed");
+        }
+    }
+
+    private static String deviceName(Device owner) {
+        return Objects.requireNonNull(owner, "owner").name();
+    }
+
+    private static String ioId(int line) {
+        return "kdrv-gpio-" + line;
+    }
+
+    // ------------------------------------------------------------------------------------------ introspection
+
+    @Override
+    public List<LineInfo> lines() {
+        List<GpioClaim> claims;
+        synchronized (lock) {
+            claims = new ArrayList<>(gpio.values());
+        }
+        List<LineInfo> out = new ArrayList<>(claims.size());
+        for (GpioClaim c : claims) {
+            ThreadedIrq irq = c.irq;
+            out.add(new LineInfo(c.line, c.direction, c.owner, level(c.io), irq == null ? null : irq.threadName(),
+                    irq == null ? 0 : irq.edges(), irq == null ? 0 : irq.handled(),
+                    irq == null ? 0 : irq.overflows(), irq == null ? 0 : irq.debounced()));
+        }
+        return out;
+    }
+
+    private static int level(Digital<?, ?, ?> io) {
+        try {
+            DigitalState s = io.state();
+            return s == DigitalState.HIGH ? 1 : s == DigitalState.LOW ? 0 : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public List<I2cInfo> i2cDevices() {
+        synchronized (lock) {
+            List<I2cInfo> out = new ArrayList<>(i2c.size());
+            for (I2cClaim c : i2c.values()) {
+                out.add(new I2cInfo(c.bus, c.address, c.owner));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Context pi4j() {
+        return pi4j;
+    }
+
+    @Override
+    public boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    @Override
+    public void close() {
+        List<GpioClaim> lines;
+        List<I2cClaim> buses;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            lines = new ArrayList<>(gpio.values());
+            buses = new ArrayList<>(i2c.values());
+        }
+        if (!lines.isEmpty() || !buses.isEmpty()) {
+            LOG.info("kdrv board: closing platform {} with {} GPIO line(s) and {} I2C device(s) still claimed",
+                    platform.name(), lines.size(), buses.size());
+        }
+        for (GpioClaim c : lines) {
+            release(c);
+        }
+        for (I2cClaim c : buses) {
+            release(c);
+        }
+        shutdownQuietly(pi4j);
+    }
+
+    private static void shutdownQuietly(Context context) {
+        try {
+            context.shutdown();
+        } catch (RuntimeException e) {
+            LOG.warn("kdrv board: Pi4J context shutdown failed: {}", e.toString(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KdrvBoard[" + platform.name() + "]";
+    }
+
+    // ------------------------------------------------------------------------------------------ claim records
+
+    private static final class GpioClaim {
+        final int line;
+        final String direction;
+        final String owner;
+        final Digital<?, ?, ?> io;
+        ThreadedIrq irq;    // guarded by lock
+        boolean releasing;  // guarded by lock
+
+        GpioClaim(int line, String direction, String owner, Digital<?, ?, ?> io) {
+            this.line = line;
+            this.direction = direction;
+            this.owner = owner;
+            this.io = io;
+        }
+    }
+
+    private static final class I2cClaim {
+        final int bus;
+        final int address;
+        final String owner;
+        final I2C io;
+        boolean released;   // guarded by lock
+
+        I2cClaim(int bus, int address, String owner, I2C io) {
+            this.bus = bus;
+            this.address = address;
+            this.owner = owner;
+            this.io = io;
+        }
+    }
+
+    /** A handle whose close runs the release action once. */
+    private static final class ClaimHandle<T> implements Handle<T> {
+        private final T resource;
+        private final Runnable release;
+        private boolean closed; // guarded by this
+
+        ClaimHandle(T resource, Runnable release) {
+            this.resource = resource;
+            this.release = release;
+        }
+
+        @Override
+        public T get() {
+            return resource;
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            release.run();
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.kdrv.board.internal;
+
+import static io.kdrv.board.internal.TestSupport.await;
+import static io.kdrv.board.internal.TestSupport.device;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import io.kdrv.board.Boards;
+import io.kdrv.board.KdrvBoard;
+import io.kdrv.driver.Device;
+import io.kdrv.driver.Edge;
+import io.kdrv.driver.Irq;
+import io.kdrv.driver.IrqEvent;
+import io.kdrv.driver.spi.Board.Handle;
+import io.kdrv.kthread.Kthread;
+import io.kdrv.kthread.Kthreads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(TestSupport.NoKthreadLeaks.class)
+class ThreadedIrqTest {
+    private final Device button = device("button0");
+    private KdrvBoard board = Boards.open(TestSupport.pi4jMock(28));
+
+    @AfterEach
+    void closeBoard() {
+        board.close();
+    }
+
+    private MockDigitalInput mock(DigitalInput in) {
+        return (MockDigitalInput) in;
+    }
+
+    /** Toggles the line n times starting from its current level: n edges. */
+    private static void toggle(MockDigitalInput in, int n) {
+        for (int i = 0; i < n; i++) {
+            in.mockState(in.state() == DigitalState.HIGH ? DigitalState.LOW : DigitalState.HIGH);
+        }
+    }
+
+    @Test
+    void edgesRunOnTheIrqKthreadInOrderWithMonotonicTimestamps() {
+        DigitalInput in = board.openInput(button, 17).get();
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> {
+            threads.add(Kthread.current() == null ? "<not a kthread>" : Kthread.current().name());
+            events.add(e);
+        }).get();
+        assertEquals("irq/17-button0", irq.threadName());
+        assertEquals(17, irq.line());
+
+        toggle(mock(in), 200);
+        await("200 edges handled", () -> irq.handled() == 200, irq::toString);
+
+        assertEquals(200, events.size());
+        assertTrue(threads.stream().allMatch("irq/17-button0"::equals), threads.toString());
+        for (int i = 0; i < events.size(); i++) {
+            IrqEvent e = events.get(i);
+            assertEquals(17, e.line());
+            assertEquals(i + 1, e.sequence(), "edges in order");
+            assertEquals(i % 2 == 0, e.rising(), "levels alternate starting with a rising edge");
+            if (i > 0) {
+                assertTrue(e.timestampNanos() >= events.get(i - 1).timestampNanos(), "monotonic timestamps");
+            }
+        }
+        assertEquals(200, irq.edges());
+        assertEquals(0, irq.overflows());
+        assertEquals(0, irq.debounced());
+    }
+
+    @Test
+    void edgeFilterDeliversOnlyTheRequestedPolarity() {
+        DigitalInput rising = board.openInput(button, 5).get();
+        DigitalInput falling = board.openInput(button, 6).get();
+        List<Boolean> up = new CopyOnWriteArrayList<>();
+        List<Boolean> down = new CopyOnWriteArrayList<>();
+        Irq r = board.requestThreadedIrq(button, rising, Edge.RISING, Duration.ZERO, e -> up.add(e.rising())).get();
+        Irq f = board.requestThreadedIrq(button, falling, Edge.FALLING, Duration.ZERO, e -> down.add(e.rising()))
+                .get();
+
+        toggle(mock(rising), 10);  // 5 rising, 5 falling
+        toggle(mock(falling), 10);
+        await("5 rising + 5 falling handled", () -> r.handled() == 5 && f.handled() == 5, () -> r + " " + f);
+
+        assertEquals(List.of(true, true, true, true, true), up);
+        assertEquals(List.of(false, false, false, false, false), down);
+        assertEquals(5, r.edges());
+        assertEquals(5, f.edges());
+    }
+
+    @Test
+    void burstOf10000EdgesWithBlockedHandlerIsHandledOrCountedAsOverflow() throws Exception {
+        DigitalInput in = board.openInput(button, 17).get();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> {
+            if (calls.incrementAndGet() == 1) {
+                entered.countDown();
+                release.await(); // the bottom half is stuck: the FIFO (1024) must absorb or count the burst
+            }
+        }).get();
+
+        toggle(mock(in), 1);
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "first edge reached the handler");
+        toggle(mock(in), 9_999);
+        assertEquals(10_000, irq.edges());
+        // while blocked: one edge in the handler, at most 1024 queued, the rest dropped and counted
+        assertEquals(10_000 - 1 - Boards.DEFAULT_IRQ_FIFO_CAPACITY, irq.overflows());
+
+        release.countDown();
+        await("every edge handled or counted", () -> irq.handled() + irq.overflows() == 10_000, irq::toString);
+        assertEquals(1 + Boards.DEFAULT_IRQ_FIFO_CAPACITY, irq.handled());
+        assertEquals(1 + Boards.DEFAULT_IRQ_FIFO_CAPACITY, calls.get());
+        assertEquals(0, irq.debounced());
+        assertEquals(irq.edges(), irq.handled() + irq.overflows() + irq.debounced());
+    }
+
+    @Test
+    void burstOf10000EdgesFittingTheFifoIsDeliveredCompletelyInOrder() {
+        board.close();
+        board = Boards.open(TestSupport.pi4jMock(28), 16_384);
+        DigitalInput in = board.openInput(button, 17).get();
+        long[] lastSeq = {0};
+        AtomicInteger outOfOrder = new AtomicInteger();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> {
+            if (e.sequence() != lastSeq[0] + 1) {
+                outOfOrder.incrementAndGet();
+            }
+            lastSeq[0] = e.sequence();
+        }).get();
+
+        toggle(mock(in), 10_000);
+        await("10000 edges handled", () -> irq.handled() == 10_000, irq::toString);
+        assertEquals(10_000, irq.edges());
+        assertEquals(0, irq.overflows());
+        assertEquals(0, outOfOrder.get());
+    }
+
+    @Test
+    void debounceIgnoresEdgesWithinTheWindowAfterAnAcceptedEdge() {
+        DigitalInput in = board.openInput(button, 17).get();
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
+        // A window far longer than the burst: on a loaded machine the 20 bounces still land inside it.
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ofSeconds(30), events::add).get();
+        assertEquals(Duration.ofSeconds(30), irq.debounce());
+
+        toggle(mock(in), 20); // a bouncing contact
+        await("first edge handled", () -> irq.handled() == 1, irq::toString);
+        assertEquals(20, irq.edges());
+        assertEquals(19, irq.debounced());
+        assertEquals(irq.edges(), irq.handled() + irq.overflows() + irq.debounced());
+        assertEquals(1, events.getFirst().sequence());
+    }
+
+    @Test
+    void debounceAcceptsTheNextEdgeOnceTheWindowHasPassed() {
+        DigitalInput in = board.openInput(button, 17).get();
+        Duration window = Duration.ofMillis(20);
+        Irq irq = board.requestThreadedIrq(button, in, Edge.RISING, window, e -> { }).get();
+
+        toggle(mock(in), 2);              // rising (accepted), falling (filtered)
+        TestSupport.elapse(window.multipliedBy(2));
+        toggle(mock(in), 2);              // rising: outside the window, accepted
+        await("two rising edges handled", () -> irq.handled() == 2, irq::toString);
+        assertEquals(2, irq.edges());
+        assertEquals(0, irq.debounced());
+    }
+
+    @Test
+    void handlerExceptionIsLoggedAndDeliveryContinues() {
+        DigitalInput in = board.openInput(button, 17).get();
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> {
+            seen.add(e.sequence());
+            if (e.sequence() % 2 == 1) {
+                throw new IllegalStateException("driver bug on edge " + e.sequence());
+            }
+        }).get();
+
+        toggle(mock(in), 6);
+        await("6 edges handled", () -> irq.handled() == 6, irq::toString);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), seen);
+        assertTrue(Kthreads.list().stream().anyMatch(k -> k.name().equals("irq/17-button0")), "kthread still alive");
+    }
+
+    @Test
+    void freeRemovesTheListenerStopsTheKthreadAndIsIdempotent() {
+        DigitalInput in = board.openInput(button, 17).get();
+        AtomicInteger calls = new AtomicInteger();
+        Handle<Irq> handle = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO,
+                e -> calls.incrementAndGet());
+        Irq irq = handle.get();
+        toggle(mock(in), 3);
+        await("3 edges handled", () -> irq.handled() == 3, irq::toString);
+
+        irq.free();
+        irq.free();
+        handle.close();
+        assertFalse(mock(in).hasListenersOrBindings(), "no Pi4J listener left on the input");
+        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().equals("irq/17-button0")), "kthread stopped");
+
+        toggle(mock(in), 5);
+        assertEquals(3, calls.get(), "the old handler is not reached");
+        assertEquals(3, irq.edges());
+
+        // the line still belongs to button0, and a new IRQ can be requested on it
+        List<Long> again = new ArrayList<>();
+        Irq second = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> {
+            synchronized (again) {
+                again.add(e.sequence());
+            }
+        }).get();
+        toggle(mock(in), 1);
+        await("new IRQ handles the edge", () -> second.handled() == 1, second::toString);
+    }
+
+    @Test
+    void freeFromTheHandlerItselfEndsTheKthread() {
+        DigitalInput in = board.openInput(button, 17).get();
+        Irq[] self = new Irq[1];
+        CountDownLatch freed = new CountDownLatch(1);
+        self[0] = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> {
+            self[0].free();
+            freed.countDown();
+        }).get();
+        toggle(mock(in), 1);
+        await("handler freed its IRQ", () -> freed.getCount() == 0, () -> self[0]);
+        await("irq kthread gone", () -> Kthreads.list().stream().noneMatch(k -> k.name().equals("irq/17-button0")),
+                Kthreads::list);
+        assertFalse(mock(in).hasListenersOrBindings());
+    }
+}
