@@ -1,0 +1,232 @@
+package io.kdrv.drivers.gpiokeys.internal;
+
+import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalState;
+import io.kdrv.driver.Device;
+import io.kdrv.driver.DeviceConfigException;
+import io.kdrv.driver.Driver;
+import io.kdrv.driver.Edge;
+import io.kdrv.driver.IrqEvent;
+import io.kdrv.drivers.gpiokeys.GpioKeys;
+import io.kdrv.drivers.gpiokeys.KeyEvents;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Driver for GPIO buttons (compatible {@code gpio-keys}), after Linux {@code drivers/input/keyboard/gpio_keys.c}.
+ *
+ * <p>probe: one threaded IRQ on both edges per key, with the node's debounce window applied by the IRQ layer.
+ * The bottom half (kthread {@code irq/<line>-<device>}) turns the edge into pressed/released (honouring
+ * {@code active-low}), drops edges that repeat the last reported state (the tail of a bounce that outlasted the
+ * window), counts presses and posts an event on {@value KeyEvents#TOPIC}. Everything is device-managed, so
+ * remove has nothing to do.
+ */
+@Component(service = Driver.class, property = Driver.COMPATIBLE + "=gpio-keys")
+public final class GpioKeysDriver implements Driver {
+    private static final Logger LOG = LoggerFactory.getLogger(GpioKeysDriver.class);
+
+    static final String GPIOS = "gpios";
+    static final String LINUX_CODE = "linux,code";
+    static final String CODES = "codes";
+    static final String LABELS = "labels";
+    static final String DEBOUNCE_MS = "debounce-ms";
+    static final String ACTIVE_LOW = "active-low";
+    static final int DEFAULT_DEBOUNCE_MS = 20;
+
+    /** Optional and dynamic: without Event Admin events are logged, and its arrival does not restart the driver. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    private final Map<String, KeysDevice> bound = new ConcurrentHashMap<>();
+
+    /** Used by Declarative Services. */
+    public GpioKeysDriver() {
+    }
+
+    /** For use without OSGi (tests, plain Java): events go to {@code eventAdmin}, or only to the log when null. */
+    public GpioKeysDriver(EventAdmin eventAdmin) {
+        this.eventAdmin = eventAdmin;
+    }
+
+    @Override
+    public void probe(Device dev) throws Exception {
+        KeysDevice keys = new KeysDevice(dev.name(), parseKeys(dev));
+        Duration debounce = Duration.ofMillis(debounceMs(dev));
+        boolean activeLow = dev.getBoolean(ACTIVE_LOW, false);
+        for (int i = 0; i < keys.buttons.size(); i++) {
+            Button key = keys.buttons.get(i);
+            DigitalInput input = dev.gpioInput(GPIOS, i);
+            key.activeLow = activeLow;
+            // Read the level before the IRQ exists so the first edge is compared with the real initial state.
+            key.pressed = key.isPressed(input.state());
+            dev.requestThreadedIrq(input, Edge.BOTH, debounce, e -> onEdge(keys, key, e));
+        }
+        dev.setDriverData(keys);
+        bound.put(dev.name(), keys);
+        dev.addAction(() -> bound.remove(dev.name(), keys));
+        LOG.info("{}: {} key(s) on line(s) {}, debounce {} ms{}", dev.name(), keys.buttons.size(),
+                keys.buttons.stream().map(k -> String.valueOf(k.line)).toList(), debounce.toMillis(),
+                activeLow ? ", active-low" : "");
+    }
+
+    /**
+     * The state of a bound device.
+     *
+     * @param device device node name
+     * @return its keys, empty when no such device is bound to this driver
+     */
+    public Optional<GpioKeys> keys(String device) {
+        return Optional.ofNullable(bound.get(device));
+    }
+
+    /** Bottom half: runs on the key's IRQ kthread, one edge at a time in edge order. */
+    private void onEdge(KeysDevice keys, Button key, IrqEvent e) {
+        boolean pressed = key.isPressed(e.state());
+        if (pressed == key.pressed) {
+            return; // debounce let an even number of bounces through: nothing changed for the user
+        }
+        key.pressed = pressed;
+        long presses = pressed ? ++key.presses : key.presses;
+        Map<String, Object> props = new HashMap<>();
+        props.put(KeyEvents.DEVICE, keys.device);
+        props.put(KeyEvents.LINE, key.line);
+        props.put(KeyEvents.CODE, key.code);
+        props.put(KeyEvents.LABEL, key.label);
+        props.put(KeyEvents.PRESSED, pressed);
+        props.put(KeyEvents.TIMESTAMP, epochMillis(e.timestampNanos()));
+        props.put(KeyEvents.TIMESTAMP_NANOS, e.timestampNanos());
+        props.put(KeyEvents.PRESSES, presses);
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(KeyEvents.TOPIC, props));
+        } else {
+            LOG.info("{} (no Event Admin): {} {} {} (line {}, code {}, press #{})", KeyEvents.TOPIC, keys.device,
+                    key.label, pressed ? "pressed" : "released", key.line, key.code, presses);
+        }
+    }
+
+    /** The edge's wall-clock time: the IRQ stamps edges with {@code nanoTime}, events carry epoch milliseconds. */
+    static long epochMillis(long nanoTimestamp) {
+        return System.currentTimeMillis() - (System.nanoTime() - nanoTimestamp) / 1_000_000;
+    }
+
+    private static int debounceMs(Device dev) {
+        int ms = dev.getInt(DEBOUNCE_MS, DEFAULT_DEBOUNCE_MS);
+        if (ms < 0) {
+            throw new DeviceConfigException(dev.name(), DEBOUNCE_MS, "must be >= 0 milliseconds, got " + ms);
+        }
+        return ms;
+    }
+
+    /** Lines, codes and labels of the node, validated together so every key has all three. */
+    static List<Button> parseKeys(Device dev) {
+        int[] lines = dev.properties().containsKey(GPIOS) ? dev.getIntArray(GPIOS) : new int[0];
+        if (lines.length == 0) {
+            throw new DeviceConfigException(dev.name(), GPIOS, "needs at least one GPIO line, e.g. [17]");
+        }
+        for (int i = 0; i < lines.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (lines[i] == lines[j]) {
+                    throw new DeviceConfigException(dev.name(), GPIOS, "line " + lines[i] + " is listed twice");
+                }
+            }
+        }
+        String codeKey = dev.properties().containsKey(LINUX_CODE) ? LINUX_CODE
+                : dev.properties().containsKey(CODES) ? CODES : null;
+        int[] codes = codeKey == null ? null : dev.getIntArray(codeKey);
+        String[] labels = dev.getStringArray(LABELS);
+        if (codes == null && labels.length == 0) {
+            throw new DeviceConfigException(dev.name(), LINUX_CODE,
+                    "missing: give key codes ('linux,code' or 'codes') or 'labels', one per GPIO line");
+        }
+        if (codes != null && codes.length != lines.length) {
+            throw new DeviceConfigException(dev.name(), codeKey, codes.length + " code(s) for " + lines.length
+                    + " GPIO line(s): give one per line");
+        }
+        if (labels.length != 0 && labels.length != lines.length) {
+            throw new DeviceConfigException(dev.name(), LABELS, labels.length + " label(s) for " + lines.length
+                    + " GPIO line(s): give one per line");
+        }
+        List<Button> keys = new ArrayList<>(lines.length);
+        for (int i = 0; i < lines.length; i++) {
+            int code = codes == null ? 0 : codes[i];
+            String label = labels.length == 0 ? "KEY_" + code : labels[i];
+            keys.add(new Button(lines[i], code, label));
+        }
+        return keys;
+    }
+
+    /** One button. Written only by probe and then by its IRQ kthread; read by anyone. */
+    static final class Button {
+        final int line;
+        final int code;
+        final String label;
+        volatile boolean activeLow;
+        volatile boolean pressed;
+        volatile long presses;
+
+        Button(int line, int code, String label) {
+            this.line = line;
+            this.code = code;
+            this.label = label;
+        }
+
+        boolean isPressed(DigitalState level) {
+            return switch (level) {
+                case HIGH -> !activeLow;
+                case LOW -> activeLow;
+                default -> false; // unknown level: treat as released
+            };
+        }
+
+        GpioKeys.Key snapshot() {
+            return new GpioKeys.Key(line, code, label, pressed, presses);
+        }
+    }
+
+    /** Driver data of a bound device. */
+    static final class KeysDevice implements GpioKeys {
+        final String device;
+        final List<Button> buttons;
+
+        KeysDevice(String device, List<Button> buttons) {
+            this.device = device;
+            this.buttons = List.copyOf(buttons);
+        }
+
+        @Override
+        public String device() {
+            return device;
+        }
+
+        @Override
+        public List<GpioKeys.Key> keys() {
+            return buttons.stream().map(Button::snapshot).toList();
+        }
+
+        @Override
+        public long totalPresses() {
+            return buttons.stream().mapToLong(k -> k.presses).sum();
+        }
+
+        @Override
+        public String toString() {
+            return "gpio-keys " + device + " " + keys();
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.kdrv.drivers.ledsgpio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pi4j.io.gpio.digital.DigitalState;
+import io.kdrv.board.mock.LevelChange;
+import io.kdrv.driver.DeviceInfo;
+import io.kdrv.driver.DeviceState;
+import io.kdrv.drivers.ledsgpio.internal.Led;
+import io.kdrv.drivers.ledsgpio.internal.LedsGpioDriver;
+import io.kdrv.drivers.ledsgpio.internal.Trigger;
+import io.kdrv.kthread.KthreadInfo;
+import io.kdrv.kthread.Kthreads;
+import io.kdrv.testing.KdrvTestBed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * gpio-leds on the mock board: trigger patterns observed in the output history. Assertions are on order and
+ * counts, and on periods averaged over many cycles (drift-free deadlines make the average exact even when single
+ * edges are late on a loaded machine), never on single-edge timing.
+ */
+class LedsGpioTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    final KdrvTestBed bed = KdrvTestBed.create();
+
+    private final LedsGpioDriver driver = new LedsGpioDriver();
+
+    /** The output history with repeated levels collapsed: only real transitions. */
+    private List<LevelChange> transitions(int line) {
+        List<LevelChange> out = new ArrayList<>();
+        for (LevelChange c : bed.mock().outputHistory(line)) {
+            if (out.isEmpty() || out.getLast().level() != c.level()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Rising edges of {@code line} once at least {@code count} of them happened (bounded polling). */
+    private List<Long> awaitRises(int line, int count) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (;;) {
+            List<Long> rises = transitions(line).stream().filter(LevelChange::high).map(LevelChange::timestampNanos)
+                    .toList();
+            if (rises.size() >= count) {
+                return rises;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionFailedError("line " + line + ": " + rises.size() + " of " + count
+                        + " rising edges within " + WAIT.toSeconds() + " s; history " + transitions(line));
+            }
+            LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    private static void assertAlternates(List<LevelChange> transitions) {
+        for (int i = 1; i < transitions.size(); i++) {
+            assertTrue(transitions.get(i).level() != transitions.get(i - 1).level(), transitions.toString());
+            assertTrue(transitions.get(i).timestampNanos() >= transitions.get(i - 1).timestampNanos());
+        }
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    @Test
+    void steadyTriggersSetTheLevelWithoutAThread() {
+        bed.register(driver, "gpio-leds");
+        DeviceInfo d = bed.addDevice("leds", "gpio-leds", "gpios", new int[] {20, 21}, "labels",
+                new String[] {"power", "fault"}, "trigger", new String[] {"default-on", "none"});
+        assertEquals(DeviceState.BOUND, d.state(), d.reason());
+        assertEquals(DigitalState.HIGH, bed.mock().output(20));
+        assertEquals(DigitalState.LOW, bed.mock().output(21));
+        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("led/")), Kthreads.list()::toString);
+        List<Led> leds = driver.leds("leds").orElseThrow();
+        assertEquals(List.of("power", "fault"), leds.stream().map(Led::label).toList());
+        assertEquals(List.of(Trigger.DEFAULT_ON, Trigger.NONE), leds.stream().map(Led::trigger).toList());
+        assertTrue(leds.get(0).on());
+    }
+
+    @Test
+    void timerTriggerBlinksOnThenOffAtTheConfiguredPeriod() {
+        bed.register(driver, "gpio-leds");
+        bed.addDevice("status", "gpio-leds", "gpios", 27, "trigger", "timer", "delay-on-ms", 20,
+                "delay-off-ms", 40);
+        assertEquals(List.of("led/status"), Kthreads.list().stream().map(KthreadInfo::name)
+                .filter(n -> n.startsWith("led/")).toList());
+
+        List<Long> rises = awaitRises(27, 12);
+        List<LevelChange> t = transitions(27);
+        assertAlternates(t);
+        // on-times are shorter than off-times on average (20 vs 40 ms)
+        long onTotal = 0;
+        long offTotal = 0;
+        for (int i = 1; i < t.size(); i++) {
+            long dt = t.get(i).timestampNanos() - t.get(i - 1).timestampNanos();
+            if (t.get(i - 1).high()) {
+                onTotal += dt;
+            } else if (i > 1) { // the first LOW is the open/probe level, not a pattern phase
+                offTotal += dt;
+            }
+        }
+        assertTrue(onTotal < offTotal, "on " + millis(onTotal) + " ms vs off " + millis(offTotal) + " ms");
+        double avgPeriod = millis(rises.getLast() - rises.getFirst()) / (rises.size() - 1);
+        assertEquals(60.0, avgPeriod, 15.0, "average period over " + (rises.size() - 1) + " cycles");
+    }
+
+    @Test
+    void heartbeatIsADoubleBlinkPerPeriod() {
+        bed.register(driver, "gpio-leds");
+        bed.addDevice("heart", "gpio-leds", "gpios", 22, "trigger", "heartbeat", "period-ms", 400);
+        // Beats at 0 and 100 ms of every 400 ms cycle (70 ms flashes): rise intervals alternate 100 / 300 ms.
+        List<Long> rises = awaitRises(22, 9);
+        assertAlternates(transitions(22));
+        long shortSum = 0;
+        long longSum = 0;
+        int pairs = 0;
+        for (int i = 0; i + 2 < rises.size(); i += 2) {
+            shortSum += rises.get(i + 1) - rises.get(i);
+            longSum += rises.get(i + 2) - rises.get(i + 1);
+            pairs++;
+        }
+        assertTrue(shortSum * 2 < longSum, "first beat to second (" + millis(shortSum / pairs)
+                + " ms avg) is much shorter than second to next first (" + millis(longSum / pairs) + " ms avg)");
+        double avgCycle = millis(rises.get(2 * pairs) - rises.getFirst()) / pairs;
+        assertEquals(400.0, avgCycle, 80.0, "average heartbeat period");
+        assertEquals(2, driver.leds("heart").orElseThrow().getFirst().pattern().flashesPerCycle());
+    }
+
+    @Test
+    void removeStopsThePatternAndLeavesTheLedOff() {
+        bed.register(driver, "gpio-leds");
+        bed.addDevice("status", "gpio-leds", "gpios", 27, "trigger", "timer", "delay-on-ms", 5,
+                "delay-off-ms", 5);
+        awaitRises(27, 3);
+
+        assertEquals(DeviceState.UNBOUND, bed.unbind("status").state());
+        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("led/")), Kthreads.list()::toString);
+        assertEquals(DigitalState.LOW, bed.mock().output(27), "off after remove");
+        assertFalse(bed.mock().isOpen(27), "pin released");
+        List<LevelChange> h = bed.mock().outputHistory(27);
+        assertEquals(DigitalState.LOW, h.getLast().level(), "last recorded level is off: " + h);
+    }
+
+    @Test
+    void activeLowLedIsOffAtHighLevel() {
+        bed.register(driver, "gpio-leds");
+        bed.addDevice("act", "gpio-leds", "gpios", 23, "trigger", "default-on", "active-low", true);
+        assertEquals(DigitalState.LOW, bed.mock().output(23), "on = low");
+        bed.unbind("act");
+        // The driver turns the LED off (HIGH) before devres releases the pin; the board then drives every released
+        // output LOW (its unplug policy), which an active-low LED shows as lit: see the README.
+        List<LevelChange> h = transitions(23);
+        assertEquals(List.of(DigitalState.LOW, DigitalState.HIGH, DigitalState.LOW),
+                h.subList(h.size() - 3, h.size()).stream().map(LevelChange::level).toList(), h.toString());
+        assertFalse(bed.mock().isOpen(23));
+    }
+
+    @Test
+    void timerWithOneZeroDelayIsSteadyAndNoDelaysBlinksAtLinuxDefault() {
+        bed.register(driver, "gpio-leds");
+        bed.addDevice("on", "gpio-leds", "gpios", 24, "trigger", "timer", "delay-on-ms", 100, "delay-off-ms", 0);
+        assertEquals(DigitalState.HIGH, bed.mock().output(24));
+        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().equals("led/on")));
+
+        bed.addDevice("blink", "gpio-leds", "gpios", 25, "trigger", "timer");
+        Led led = driver.leds("blink").orElseThrow().getFirst();
+        assertEquals(Duration.ofMillis(1000), led.pattern().period(), "500 ms on + 500 ms off");
+        assertTrue(Kthreads.list().stream().anyMatch(k -> k.name().equals("led/blink")));
+    }
+
+    @Test
+    void unknownTriggerFailsNamingDeviceKeyAndAllowedValues() {
+        bed.register(driver, "gpio-leds");
+        DeviceInfo d = bed.addDevice("disco", "gpio-leds", "gpios", 27, "trigger", "strobe");
+        assertEquals(DeviceState.FAILED, d.state());
+        for (String f : List.of("disco", "trigger", "strobe", "none, default-on, timer, heartbeat")) {
+            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
+        }
+        assertFalse(bed.mock().isOpen(27));
+    }
+
+    @Test
+    void otherBadNodesFailNamingTheKey() {
+        bed.register(driver, "gpio-leds");
+        assertFailed(bed.addDevice("a", "gpio-leds", "trigger", "none"), "a", "gpios");
+        assertFailed(bed.addDevice("b", "gpio-leds", "gpios", 27, "trigger", "heartbeat", "period-ms", 100),
+                "b", "period-ms");
+        assertFailed(bed.addDevice("c", "gpio-leds", "gpios", 27, "trigger", "timer", "delay-on-ms", -1), "c",
+                "delay-on-ms");
+        assertFailed(bed.addDevice("d", "gpio-leds", "gpios", new int[] {26, 27}, "trigger",
+                new String[] {"none", "none", "none"}), "d", "trigger");
+        assertFailed(bed.addDevice("e", "gpio-leds", "gpios", new int[] {26, 27}, "labels", "x"), "e", "labels");
+        assertFalse(bed.mock().isOpen(26));
+        assertFalse(bed.mock().isOpen(27));
+    }
+
+    @Test
+    void aFailedProbeLeavesNoPatternThreadAndNoLitLed() {
+        bed.register(driver, "gpio-leds");
+        bed.addDevice("owner", "gpio-leds", "gpios", 21, "trigger", "none");
+        // LED 0 (line 20) starts its pattern, then LED 1 fails on line 21 (owned): devres must undo LED 0.
+        DeviceInfo d = bed.addDevice("late", "gpio-leds", "gpios", new int[] {20, 21}, "trigger", "timer",
+                "delay-on-ms", 5, "delay-off-ms", 5);
+        assertEquals(DeviceState.FAILED, d.state());
+        assertTrue(d.reason().contains("owner"), d.reason());
+        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("led/late")),
+                Kthreads.list()::toString);
+        assertEquals(DigitalState.LOW, bed.mock().output(20));
+        assertFalse(bed.mock().isOpen(20));
+    }
+
+    private static void assertFailed(DeviceInfo d, String... fragments) {
+        assertEquals(DeviceState.FAILED, d.state(), d.toString());
+        for (String f : fragments) {
+            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
+        }
+    }
+}

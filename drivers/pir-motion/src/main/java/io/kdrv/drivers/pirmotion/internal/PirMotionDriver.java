@@ -1,0 +1,238 @@
+package io.kdrv.drivers.pirmotion.internal;
+
+import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalState;
+import io.kdrv.driver.Device;
+import io.kdrv.driver.DeviceConfigException;
+import io.kdrv.driver.Driver;
+import io.kdrv.driver.Edge;
+import io.kdrv.driver.IrqEvent;
+import io.kdrv.drivers.pirmotion.MotionEvents;
+import io.kdrv.drivers.pirmotion.MotionSensor;
+import io.kdrv.kthread.KthreadDelayedWork;
+import io.kdrv.kthread.KthreadWork;
+import io.kdrv.kthread.KthreadWorker;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Driver for PIR motion sensors with a digital output such as the HC-SR501 (compatible {@code pir-motion}).
+ *
+ * <p>The sensor's output goes high while it sees motion. probe requests a threaded IRQ on both edges of node key
+ * {@code gpios} and creates worker kthread {@code pir/<device>}. A rising edge starts a motion; a falling edge ends
+ * it, at once or, with {@code hold-ms}, only if the output stays low for that long (a rising edge within the hold
+ * continues the same motion), timed by delayed work on the worker. Events are queued in state order and posted
+ * by the worker alone, so subscribers see start/end strictly alternating even though the IRQ kthread and the hold
+ * timer both produce them. Everything is device-managed.
+ */
+@Component(service = Driver.class, property = Driver.COMPATIBLE + "=pir-motion")
+public final class PirMotionDriver implements Driver {
+    private static final Logger LOG = LoggerFactory.getLogger(PirMotionDriver.class);
+
+    static final String GPIOS = "gpios";
+    static final String HOLD_MS = "hold-ms";
+
+    /** Optional and dynamic: without Event Admin events are logged, and its arrival does not restart the driver. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
+    private final Map<String, Pir> bound = new ConcurrentHashMap<>();
+
+    /** Used by Declarative Services. */
+    public PirMotionDriver() {
+    }
+
+    /** For use without OSGi (tests, plain Java): events go to {@code eventAdmin}, or only to the log when null. */
+    public PirMotionDriver(EventAdmin eventAdmin) {
+        this.eventAdmin = eventAdmin;
+    }
+
+    @Override
+    public void probe(Device dev) throws Exception {
+        int[] lines = dev.properties().containsKey(GPIOS) ? dev.getIntArray(GPIOS) : new int[0];
+        if (lines.length != 1) {
+            throw new DeviceConfigException(dev.name(), GPIOS, "needs exactly one GPIO line (the sensor output), got "
+                    + lines.length);
+        }
+        long holdMs = dev.getLong(HOLD_MS, 0);
+        if (holdMs < 0) {
+            throw new DeviceConfigException(dev.name(), HOLD_MS, "must be >= 0 milliseconds, got " + holdMs);
+        }
+        DigitalInput input = dev.gpioInput(GPIOS, 0);
+        KthreadWorker worker = dev.createWorker("pir/%s", dev.name());
+        Pir pir = new Pir(dev.name(), lines[0], Duration.ofMillis(holdMs), worker);
+        pir.initial(input.state() == DigitalState.HIGH, System.nanoTime());
+        dev.requestThreadedIrq(input, Edge.BOTH, pir::onEdge);
+        dev.setDriverData(pir);
+        bound.put(dev.name(), pir);
+        dev.addAction(() -> bound.remove(dev.name(), pir));
+        LOG.info("{}: PIR on line {}, hold {} ms", dev.name(), lines[0], holdMs);
+    }
+
+    /**
+     * The state of a bound device.
+     *
+     * @param device device node name
+     * @return the sensor, empty when no such device is bound to this driver
+     */
+    public Optional<MotionSensor> sensor(String device) {
+        return Optional.ofNullable(bound.get(device));
+    }
+
+    private void post(Map<String, Object> props) {
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(MotionEvents.TOPIC, props));
+        } else {
+            LOG.info("{} (no Event Admin): {}", MotionEvents.TOPIC, props);
+        }
+    }
+
+    /** The edge's wall-clock time: the IRQ stamps edges with {@code nanoTime}, events carry epoch milliseconds. */
+    static long epochMillis(long nanoTimestamp) {
+        return System.currentTimeMillis() - (System.nanoTime() - nanoTimestamp) / 1_000_000;
+    }
+
+    /**
+     * One sensor's motion state machine: IDLE --rise--> MOTION(line high) --fall--> MOTION(holding)
+     * --hold expired--> IDLE, and MOTION(holding) --rise--> MOTION(line high). State is guarded by {@code this};
+     * events are queued under the same lock, so their order is the state order.
+     */
+    final class Pir implements MotionSensor {
+        private final String device;
+        private final int line;
+        private final long holdNanos;
+        private final KthreadWorker worker;
+        private final KthreadDelayedWork holdExpired = new KthreadDelayedWork(this::onHoldExpired);
+        private final KthreadWork postWork = new KthreadWork(this::postQueued);
+        private final Queue<Map<String, Object>> queue = new ConcurrentLinkedQueue<>();
+
+        private boolean lineHigh;      // guarded by this
+        private volatile boolean motion;
+        private long motionStart;      // guarded by this: nanoTime of the first rising edge
+        private long lastFall;         // guarded by this: nanoTime of the last falling edge
+        private volatile long lastDurationMillis;
+        private volatile long motions;
+
+        Pir(String device, int line, Duration hold, KthreadWorker worker) {
+            this.device = device;
+            this.line = line;
+            this.holdNanos = hold.toNanos();
+            this.worker = worker;
+        }
+
+        /** Probe: a sensor already high is a motion in progress. */
+        synchronized void initial(boolean high, long now) {
+            if (high) {
+                lineHigh = true;
+                startMotion(now);
+            }
+        }
+
+        /** Bottom half, on kthread {@code irq/<line>-<device>}. */
+        void onEdge(IrqEvent e) {
+            boolean armHold = false;
+            synchronized (this) {
+                if (e.rising() == lineHigh) {
+                    return; // same level again (e.g. an edge lost to FIFO overflow): nothing changed
+                }
+                lineHigh = e.rising();
+                if (lineHigh) {
+                    if (!motion) {
+                        startMotion(e.timestampNanos());
+                    } // else: re-triggered within the hold: the same motion goes on
+                } else {
+                    lastFall = e.timestampNanos();
+                    if (holdNanos == 0) {
+                        endMotion();
+                    } else {
+                        armHold = true;
+                    }
+                }
+            }
+            if (armHold) {
+                // (Re)starts the hold from this falling edge; a rise before it expires makes the work a no-op.
+                worker.modDelayedWork(holdExpired, Duration.ofNanos(holdNanos));
+            }
+        }
+
+        /** Delayed work on the worker kthread: the output stayed low for the whole hold. */
+        private void onHoldExpired() {
+            synchronized (this) {
+                if (!lineHigh && motion) {
+                    endMotion();
+                }
+            }
+        }
+
+        private void startMotion(long at) {
+            motion = true;
+            motionStart = at;
+            motions++;
+            enqueue(true, at, lastDurationMillis);
+        }
+
+        private void endMotion() {
+            motion = false;
+            lastDurationMillis = Math.max(0, (lastFall - motionStart) / 1_000_000);
+            enqueue(false, lastFall, lastDurationMillis);
+        }
+
+        private void enqueue(boolean start, long atNanos, long durationMillis) {
+            queue.add(Map.of(
+                    MotionEvents.DEVICE, device,
+                    MotionEvents.MOTION, start,
+                    MotionEvents.TIMESTAMP, epochMillis(atNanos),
+                    MotionEvents.DURATION, durationMillis,
+                    MotionEvents.COUNT, motions));
+            worker.queueWork(postWork); // false when already pending: that run drains this entry too
+        }
+
+        /** Work on the worker kthread: posts queued events in order, from this one thread. */
+        private void postQueued() {
+            for (Map<String, Object> props; (props = queue.poll()) != null;) {
+                post(props);
+            }
+        }
+
+        @Override
+        public String device() {
+            return device;
+        }
+
+        @Override
+        public boolean motion() {
+            return motion;
+        }
+
+        @Override
+        public long motions() {
+            return motions;
+        }
+
+        @Override
+        public long lastDurationMillis() {
+            return lastDurationMillis;
+        }
+
+        @Override
+        public String toString() {
+            return "pir " + device + " (line " + line + ", " + (motion ? "motion" : "idle") + ", " + motions
+                    + " motions)";
+        }
+    }
+}
