@@ -1,0 +1,225 @@
+package io.kdrv.examples.demo;
+
+import io.kdrv.board.mock.MockBoard;
+import io.kdrv.driver.DeviceInfo;
+import io.kdrv.driver.DeviceManager;
+import io.kdrv.driver.DeviceState;
+import io.kdrv.drivers.bme280.sim.Bme280Chip;
+import io.kdrv.kthread.Completion;
+import io.kdrv.kthread.Kthread;
+import io.kdrv.kthread.KthreadInfo;
+import io.kdrv.kthread.Kthreads;
+import io.kdrv.kthread.PeriodicTimer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/**
+ * The mock-board demo: attaches a simulated BME280, loads the demo board file, then a {@code demo/stimulus} kthread
+ * presses buttons, triggers the PIR sensor and lets the temperature drift, while every {@code kdrv/*} event is
+ * printed.
+ *
+ * <p>With framework property {@code kdrv.demo.duration} (e.g. {@code 10s}, {@code 500ms}, {@code PT1M}) the run is
+ * timed: at the end every device is unbound, a summary is printed (events per topic, device states, kthreads left)
+ * and the launcher stops the framework and exits with 0 (1 when a device did not bind or a kthread was left). Without it the demo runs until the shell's {@code stop 0}.
+ *
+ * <p>Enabled only when framework property {@code kdrv.demo=true} (set by mock-board.bndrun).
+ */
+@Component(immediate = true, property = EventConstants.EVENT_TOPIC + "=kdrv/*")
+public final class MockBoardDemo implements EventHandler {
+    static final String BOARD_FILE_RESOURCE = "/mock-board.json";
+    // Lines and chip address of boards/mock-board.json.
+    static final int ENTER_KEY = 17, BACK_KEY = 27, PIR = 4, I2C_BUS = 1, BME280_ADDR = 0x76;
+
+    private final PrintStream out = System.out;
+    private final Map<String, AtomicLong> eventCounts = new ConcurrentHashMap<>();
+    private final MockBoard board;
+    private final DeviceManager devices;
+    private final BundleContext ctx;
+    private final Bme280Chip bme280 = new Bme280Chip();
+    private final Duration duration;
+    private final boolean enabled;
+    private final Completion finished = new Completion();
+    private volatile boolean ok;
+    private Kthread stimulus;
+
+    @Activate
+    public MockBoardDemo(@Reference MockBoard board, @Reference DeviceManager devices,
+            @Reference ConfigurationAdmin cm, BundleContext ctx) throws IOException {
+        this.board = board;
+        this.devices = devices;
+        this.ctx = ctx;
+        this.enabled = Boolean.parseBoolean(ctx.getProperty("kdrv.demo"));
+        this.duration = parseDuration(ctx.getProperty("kdrv.demo.duration"));
+        if (!enabled) {
+            return;
+        }
+        // The chip must answer before the bme280 node exists, or its probe fails (no device at 1-0x76).
+        bme280.set(21.0, 101_325.0, 45.0);
+        board.attach(I2C_BUS, BME280_ADDR, bme280);
+        if (ctx.getProperty("kdrv.board.file") == null) {
+            loadEmbeddedBoardFile(cm);
+        }
+        out.printf("kdrv mock-board demo: %s%n", duration == null
+                ? "interactive (try kthread:ps, kdrv:devices; 'stop 0' leaves)"
+                : "timed run of " + duration.toMillis() + " ms");
+        stimulus = Kthread.run(this::stimulate, null, "demo/stimulus");
+        if (duration != null) {
+            // The bnd launcher runs a Callable service marked main.thread=true on its main thread and exits the JVM
+            // with its result after stopping the framework: 0 only when every device bound and released its kthreads.
+            Hashtable<String, Object> mainProps = new Hashtable<>();
+            mainProps.put("main.thread", true);
+            ctx.registerService(Callable.class, new ExitCode(), mainProps);
+        }
+    }
+
+    /** A named class, not a lambda: the launcher checks the Callable's type argument by reflection. */
+    private final class ExitCode implements Callable<Integer> {
+        @Override
+        public Integer call() throws InterruptedException {
+            finished.waitForCompletion();
+            return ok ? 0 : 1;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (stimulus != null) {
+            stimulus.stop();
+        }
+        finished.completeAll(); // the launcher's main thread must not wait for a run that will not finish
+        if (enabled) {
+            board.detach(I2C_BUS, BME280_ADDR);
+        }
+    }
+
+    private void loadEmbeddedBoardFile(ConfigurationAdmin cm) throws IOException {
+        Path file = ctx.getDataFile("mock-board.json").toPath();
+        try (InputStream in = MockBoardDemo.class.getResourceAsStream(BOARD_FILE_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("demo bundle lacks " + BOARD_FILE_RESOURCE);
+            }
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Configuration c = cm.getConfiguration("kdrv.boardfile", "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("path", file.toString());
+        c.update(props);
+    }
+
+    /** The stimulus kthread: one step every 250 ms until stopped or the timed run ends. */
+    private int stimulate(Object unused) throws InterruptedException {
+        PeriodicTimer timer = new PeriodicTimer(Duration.ofMillis(250));
+        long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        double temperature = 21.0;
+        for (long tick = 1; timer.waitNextPeriod() && System.nanoTime() < end; tick++) {
+            if (tick % 4 == 0) {
+                board.pulse(tick % 8 == 0 ? BACK_KEY : ENTER_KEY, Duration.ofMillis(60));
+            }
+            if (tick % 10 == 0) {
+                board.setInput(PIR, true);
+            } else if (tick % 10 == 3) {
+                board.setInput(PIR, false);
+            }
+            temperature += 0.05 * Math.sin(tick / 8.0) + 0.02;
+            bme280.setTemperature(temperature);
+        }
+        if (duration != null && !Kthread.shouldStop()) {
+            finishTimedRun();
+        }
+        return 0;
+    }
+
+    private void finishTimedRun() {
+        List<DeviceInfo> before = devices.devices();
+        for (DeviceInfo d : before) {
+            if (d.state() == DeviceState.BOUND) {
+                devices.unbind(d.name()); // waits until remove and devres release are done
+            }
+        }
+        List<String> left = Kthreads.list().stream()
+                .filter(k -> k.owner() != null && k.owner().startsWith("device "))
+                .map(KthreadInfo::name)
+                .toList();
+        out.println();
+        out.println("==== kdrv mock-board demo summary ====");
+        new TreeMap<>(eventCounts).forEach((topic, n) -> out.printf("  events %-22s %6d%n", topic, n.get()));
+        for (DeviceInfo d : before) {
+            long removes = devices.device(d.name()).map(DeviceInfo::removes).orElse(-1L);
+            out.printf("  device %-8s was %-8s driver %s, probes %d, removes %d%s%n", d.name(), d.state(),
+                    d.driver(), d.probes(), removes, d.reason() == null ? "" : " (" + d.reason() + ")");
+        }
+        out.printf("  device kthreads alive after unbinding every device: %d %s%n", left.size(), left);
+        ok = left.isEmpty() && !before.isEmpty()
+                && before.stream().allMatch(d -> d.state() == DeviceState.BOUND);
+        out.println(ok ? "  result: OK" : "  result: FAILED");
+        out.flush();
+        finished.completeAll(); // the launcher's main thread returns the exit code and stops the framework
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        eventCounts.computeIfAbsent(event.getTopic(), t -> new AtomicLong()).incrementAndGet();
+        if (!enabled) {
+            return;
+        }
+        if (duration == null && event.getTopic().startsWith("kdrv/sensor/bme280")) {
+            return; // interactive: keep the shell readable, readings are in kdrv:devices / the summary
+        }
+        Map<String, Object> props = new TreeMap<>();
+        for (String key : event.getPropertyNames()) {
+            if (!key.equals(EventConstants.EVENT_TOPIC) && !key.startsWith("timestamp")) {
+                props.put(key, event.getProperty(key));
+            }
+        }
+        out.printf("event %-20s %s%n", event.getTopic(), props);
+    }
+
+    /** {@code 10s}, {@code 500ms}, {@code 2m} or an ISO-8601 duration; null when absent. */
+    static Duration parseDuration(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        String v = s.strip().toLowerCase();
+        try {
+            if (v.startsWith("pt") || v.startsWith("p")) {
+                return Duration.parse(v.toUpperCase());
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("kdrv.demo.duration: cannot parse '" + s
+                    + "' (examples: 10s, 500ms, 2m, PT30S)", e);
+        }
+    }
+}
