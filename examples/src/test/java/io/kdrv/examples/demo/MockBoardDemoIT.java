@@ -1,0 +1,58 @@
+package io.kdrv.examples.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the exported mock-board.jar exactly as a user does (timed, non-interactive) and checks what it promises:
+ * every device probes, stimuli become events, every device kthread is gone after unbind, exit code 0.
+ */
+class MockBoardDemoIT {
+    private static final Path JAR = Path.of(System.getProperty("kdrv.demo.jar", "target/mock-board.jar"));
+
+    @Test
+    void timedRunPrintsEventsAndExitsCleanly(@TempDir Path dir) throws Exception {
+        assertTrue(Files.isRegularFile(JAR), "exported demo jar missing: " + JAR.toAbsolutePath());
+        Path log = dir.resolve("demo.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-Dgosh.args=--nointeractive", "-Dkdrv.demo.duration=4s",
+                "-jar", JAR.toAbsolutePath().toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+        boolean exited = p.waitFor(90, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String out = Files.readString(log);
+        assertTrue(exited, "demo did not exit within 90 s:\n" + out);
+        assertEquals(0, p.exitValue(), "demo exit code; output:\n" + out);
+
+        assertTrue(out.contains("result: OK"), out);
+        assertTrue(out.contains("device kthreads alive after unbinding every device: 0"), out);
+        for (String dev : List.of("buttons", "leds", "bme0", "pir0")) {
+            assertTrue(out.contains("device " + dev + " ") && out.matches("(?s).*device " + dev + "\\s+was BOUND.*"),
+                    dev + " not bound:\n" + out);
+        }
+        assertTrue(count(out, "events kdrv/input/KEY\\s+(\\d+)") >= 4, "key events:\n" + out);
+        assertTrue(count(out, "events kdrv/sensor/bme280\\s+(\\d+)") >= 3, "bme280 readings:\n" + out);
+        assertTrue(count(out, "events kdrv/sensor/motion\\s+(\\d+)") >= 1, "motion events:\n" + out);
+    }
+
+    private static int count(String out, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(out);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+}
