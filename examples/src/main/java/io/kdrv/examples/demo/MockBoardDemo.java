@@ -85,7 +85,9 @@ public final class MockBoardDemo implements EventHandler {
         out.printf("kdrv mock-board demo: %s%n", duration == null
                 ? "interactive (try kthread:ps, kdrv:devices; 'stop 0' leaves)"
                 : "timed run of " + duration.toMillis() + " ms");
-        stimulus = Kthread.run(this::stimulate, null, "demo/stimulus");
+        stimulus = Kthread.create(this::stimulate, null, "demo/stimulus");
+        stimulus.owner("bundle " + ctx.getBundle().getSymbolicName());
+        stimulus.wakeUp();
         if (duration != null) {
             // The bnd launcher runs a Callable service marked main.thread=true on its main thread and exits the JVM
             // with its result after stopping the framework: 0 only when every device bound and released its kthreads.

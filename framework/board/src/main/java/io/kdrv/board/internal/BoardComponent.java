@@ -10,6 +10,8 @@ import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -52,25 +54,40 @@ public final class BoardComponent {
     private BoardPlatform boardPlatform;
     private ServiceRegistration<?> registration;
     private String lastError;
+    private boolean waitingForPlatform;
+    private final FrameworkListener startupCheck = this::frameworkEvent;
 
     @Activate
     synchronized void activate(BundleContext bc, BoardConfig cfg) {
         bundleContext = bc;
         config = cfg;
         active = true;
-        reconcile(false);
+        bc.addFrameworkListener(startupCheck);
+        reconcile(false, false);
+    }
+
+    /** Once the framework has started every bundle, a platform still missing is an error, not a start-order race. */
+    private synchronized void frameworkEvent(FrameworkEvent event) {
+        if (event.getType() == FrameworkEvent.STARTED && active && waitingForPlatform) {
+            LOG.error("{} (still missing after the framework started)", lastError);
+        }
     }
 
     @Modified
     synchronized void modified(BoardConfig cfg) {
         boolean fifoChanged = config == null || config.irq_fifo_capacity() != cfg.irq_fifo_capacity();
         config = cfg;
-        reconcile(fifoChanged);
+        reconcile(fifoChanged, false);
     }
 
     @Deactivate
     synchronized void deactivate() {
         active = false;
+        try {
+            bundleContext.removeFrameworkListener(startupCheck);
+        } catch (IllegalStateException stopping) {
+            // our bundle context is already invalid: the framework dropped the listener
+        }
         stopBoard();
     }
 
@@ -80,7 +97,7 @@ public final class BoardComponent {
         platformServices.put(platformName(platform, props), platform);
         synchronized (this) {
             if (active) {
-                reconcile(false);
+                reconcile(false, false);
             }
         }
     }
@@ -89,7 +106,7 @@ public final class BoardComponent {
         platformServices.remove(platformName(platform, props), platform);
         synchronized (this) {
             if (active) {
-                reconcile(false);
+                reconcile(false, true); // e.g. kdrv-board-mock stopping before us at shutdown: no error
             }
         }
     }
@@ -99,15 +116,20 @@ public final class BoardComponent {
         return name != null ? name.toString() : platform.name();
     }
 
-    /** Brings the running board in line with configuration and available platforms. Caller holds this. */
-    private void reconcile(boolean force) {
+    /**
+     * Brings the running board in line with configuration and available platforms. Caller holds this.
+     *
+     * @param force         reopen even if the platform did not change (new FIFO capacity)
+     * @param platformLeft  the call comes from a platform service leaving: waiting for it is expected, not a warning
+     */
+    private void reconcile(boolean force, boolean platformLeft) {
         String name;
         try {
             name = Boards.resolvePlatform(Path.of(Boards.DEVICE_TREE_MODEL), config.platform(),
                     bundleContext.getProperty(Boards.PLATFORM_PROPERTY));
         } catch (IllegalArgumentException e) {
             stopBoard();
-            reportError(e.getMessage() + " (configuration kdrv.board, key 'platform', or framework property "
+            report(true, e.getMessage() + " (configuration kdrv.board, key 'platform', or framework property "
                     + Boards.PLATFORM_PROPERTY + ")");
             return;
         }
@@ -116,14 +138,22 @@ public final class BoardComponent {
             return;
         }
         stopBoard();
+        waitingForPlatform = wanted == null;
         if (wanted == null) {
-            reportError(missingPlatformMessage(name));
+            // Not an error yet: at startup the platform's bundle may simply start after this one. The message says
+            // what is missing, so a platform that never comes is diagnosed from this line.
+            if (platformLeft) {
+                LOG.info("kdrv board: platform {} went away; waiting for it to come back", name);
+                lastError = missingPlatformMessage(name);
+            } else {
+                report(false, missingPlatformMessage(name));
+            }
             return;
         }
         try {
             board = Boards.open(wanted, config.irq_fifo_capacity());
         } catch (BoardException | IllegalArgumentException e) {
-            reportError("kdrv board not started: " + e.getMessage());
+            report(true, "kdrv board not started: " + e.getMessage());
             return;
         }
         boardPlatform = wanted;
@@ -137,18 +167,22 @@ public final class BoardComponent {
 
     static String missingPlatformMessage(String name) {
         if (name.equals(Boards.MOCK)) {
-            return "kdrv board not started: platform mock is not available: no " + BoardPlatform.class.getName()
+            return "kdrv board waiting: platform mock is not available: no " + BoardPlatform.class.getName()
                     + " service with " + BoardPlatform.PLATFORM + "=mock (its Pi4J providers, e.g. "
                     + "com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider, come with bundle "
                     + "kdrv-board-mock: install and start it)";
         }
-        return "kdrv board not started: platform " + name + " is not available: no " + BoardPlatform.class.getName()
+        return "kdrv board waiting: platform " + name + " is not available: no " + BoardPlatform.class.getName()
                 + " service with " + BoardPlatform.PLATFORM + "=" + name;
     }
 
-    private void reportError(String message) {
+    private void report(boolean error, String message) {
         if (!message.equals(lastError)) { // once per distinct problem, not on every re-selection
-            LOG.error(message);
+            if (error) {
+                LOG.error(message);
+            } else {
+                LOG.warn(message);
+            }
             lastError = message;
         }
     }
@@ -168,10 +202,5 @@ public final class BoardComponent {
             board = null;
             boardPlatform = null;
         }
-    }
-
-    /** For the shell: why no board is running, or null. */
-    synchronized String lastError() {
-        return lastError;
     }
 }

@@ -66,7 +66,7 @@ public final class GpioCommands {
 
     /** {@code gpio:set <line> <0|1>}: drives a mock input line. */
     public String set(String line, String level) {
-        LineSimulator sim = simulator;
+        LineSimulator sim = simulatorOfRunningBoard();
         if (sim == null) {
             return noSimulator("set");
         }
@@ -89,7 +89,7 @@ public final class GpioCommands {
 
     /** {@code gpio:pulse <line> <width-ms>}: drives the line to the opposite level for width-ms, then back. */
     public String pulse(String line, String widthMs) {
-        LineSimulator sim = simulator;
+        LineSimulator sim = simulatorOfRunningBoard();
         if (sim == null) {
             return noSimulator("pulse");
         }
@@ -103,6 +103,19 @@ public final class GpioCommands {
             return "gpio:pulse: " + e.getMessage() + "\n";
         }
         return "GPIO " + l + " pulsed (" + ms + " ms)\n";
+    }
+
+    /**
+     * The simulator, unless the running board is on another platform: with both kdrv-board-mock and a Pi platform
+     * installed, driving the (idle) mock board would silently do nothing visible.
+     */
+    private LineSimulator simulatorOfRunningBoard() {
+        LineSimulator sim = simulator;
+        KdrvBoard b = board;
+        if (sim instanceof io.kdrv.board.BoardPlatform p && b != null && b.boardPlatform() != p) {
+            return null;
+        }
+        return sim;
     }
 
     private String noSimulator(String cmd) {

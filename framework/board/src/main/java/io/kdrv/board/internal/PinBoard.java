@@ -184,6 +184,9 @@ public final class PinBoard implements KdrvBoard {
                 throw new IllegalStateException("GPIO " + claim.line + " is claimed by device " + claim.owner
                         + ", not by device " + dev);
             }
+            if (claim.releasing) {
+                throw new IllegalStateException("GPIO " + claim.line + " of device " + dev + " is being released");
+            }
             if (claim.irq != null) {
                 throw new IllegalStateException("GPIO " + claim.line + " already has a threaded IRQ ("
                         + claim.irq.threadName() + ") of device " + claim.owner);
@@ -198,7 +201,7 @@ public final class PinBoard implements KdrvBoard {
         try {
             irq.start();
         } catch (RuntimeException | Error e) {
-            irq.free();
+            irq.free(); // also clears claim.irq
             throw e;
         }
         ThreadedIrq started = irq;

@@ -49,6 +49,8 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     private final WaitQueue wq = new WaitQueue();
     private final Runnable onFreed;
     private final AtomicBoolean freed = new AtomicBoolean();
+    /** Orders start() against a concurrent free(): whichever comes second sees what the first did. */
+    private final Object lifecycle = new Object();
     private volatile Kthread thread;
 
     // Top-half state, guarded by 'producer' (the FIFO's producer lock).
@@ -81,13 +83,23 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         this.onFreed = onFreed;
     }
 
-    /** Starts the bottom half, then hooks the top half into Pi4J. */
+    /**
+     * Starts the bottom half, then hooks the top half into Pi4J.
+     *
+     * @throws IllegalStateException when the IRQ was freed before it started (its line was released meanwhile)
+     */
     void start() {
-        Kthread t = Kthread.create(ThreadedIrq::bottomHalf, this, "%s", threadName);
-        t.owner("device " + device);
-        thread = t;
-        t.wakeUp();
-        input.addListener(this);
+        synchronized (lifecycle) {
+            if (freed.get()) {
+                throw new IllegalStateException(threadName + ": freed before it started (GPIO " + line
+                        + " was released meanwhile)");
+            }
+            Kthread t = Kthread.create(ThreadedIrq::bottomHalf, this, "%s", threadName);
+            t.owner("device " + device);
+            thread = t;
+            t.wakeUp();
+            input.addListener(this);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ top half
@@ -181,8 +193,11 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         if (!freed.compareAndSet(false, true)) {
             return;
         }
-        input.removeListener(this);
-        Kthread t = thread;
+        Kthread t;
+        synchronized (lifecycle) {
+            input.removeListener(this);
+            t = thread;
+        }
         if (t != null) {
             if (Kthread.current() == t) {
                 // free() from our own handler: the loop sees 'freed' when the handler returns; nobody to join.
@@ -203,14 +218,6 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
                     line);
         }
         onFreed.run();
-    }
-
-    boolean isFreed() {
-        return freed.get();
-    }
-
-    DigitalInput input() {
-        return input;
     }
 
     // ------------------------------------------------------------------------------------------ Irq
