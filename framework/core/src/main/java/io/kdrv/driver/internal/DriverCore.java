@@ -787,8 +787,8 @@ public final class DriverCore implements DeviceManager, AutoCloseable {
         if (!awaitCall(call, dev, config.probeTimeout(), "probe by driver " + d.id())) {
             String msg = "probe of device " + dev.name() + " by driver " + d.id() + " did not return within "
                     + config.probeTimeout().toMillis() + " ms (kthread " + call.thread().name() + " abandoned)";
-            transition(dev, DeviceState.FAILED, d.id(), msg);
             release(dev);
+            transition(dev, DeviceState.FAILED, d.id(), msg);
             return;
         }
         Throwable err = call.error();
@@ -803,15 +803,17 @@ public final class DriverCore implements DeviceManager, AutoCloseable {
         if (err instanceof ProbeDeferredException pde) {
             String reason = pde.getMessage() == null ? "deferred" : pde.getMessage();
             dev.deferredSeq = ++seq;
-            transition(dev, DeviceState.DEFERRED, d.id(), reason);
             release(dev);
+            transition(dev, DeviceState.DEFERRED, d.id(), reason);
             LOG.info("device {}: probe by driver {} deferred: {}", dev.name(), d.id(), reason);
             return;
         }
         String msg = err.getMessage() == null || err.getMessage().isBlank() ? err.toString() : err.getMessage();
-        transition(dev, DeviceState.FAILED, d.id(), msg);
         LOG.error("device {}: probe by driver {} failed: {}", dev.name(), d.id(), msg, err);
+        // As really_probe(): resources go before the state says FAILED/DEFERRED, so anyone who sees that state
+        // also sees the probe's threads and pins gone.
         release(dev);
+        transition(dev, DeviceState.FAILED, d.id(), msg);
     }
 
     /** Unbinds a BOUND device (remove, then devres release); DEFERRED/FAILED devices just become UNBOUND. */
