@@ -1,7 +1,9 @@
 package io.kdrv.itest.driver;
 
+import com.pi4j.io.gpio.digital.DigitalInput;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Driver;
+import io.kdrv.driver.Edge;
 import io.kdrv.driver.ProbeDeferredException;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.WaitQueue;
@@ -18,7 +20,12 @@ import org.osgi.service.component.annotations.Component;
  * <li>{@value #DEFER_UNTIL} (device name): defer probe until this driver has bound that device;</li>
  * <li>{@value #FAIL_PROBE} (message): throw from probe after the kthread started, so devres must stop it;</li>
  * <li>{@value #IGNORE_STOP_MS} (ms): once asked to stop, the kthread keeps sleeping this long before it exits;</li>
- * <li>{@value #FORGET_STOP} (boolean): remove does not stop the kthread, leaving it to devres.</li>
+ * <li>{@value #FORGET_STOP} (boolean): remove does not stop the kthread, leaving it to devres;</li>
+ * <li>{@value #GPIOS} (GPIO line): probe claims that line as an input (devres must free it);</li>
+ * <li>{@value #IRQ} (boolean, with {@value #GPIOS}): probe requests a threaded IRQ on both edges of the line;</li>
+ * <li>{@value #THROW_IN_THREAD} (message): the kthread's function throws at once (the device stays bound);</li>
+ * <li>{@value #THROW_IN_REMOVE} (message): remove throws without stopping the kthread (devres must);</li>
+ * <li>{@value #BLOCK_PROBE_MS} (ms): probe blocks this long (ignoring stop), then fails: a probe timeout test.</li>
  * </ul>
  */
 @Component(service = Driver.class, property = {Driver.COMPATIBLE + "=kdrv,test-driver", Driver.COMPATIBLE + "=kdrv,itest"})
@@ -27,6 +34,11 @@ public final class TestDriver implements Driver {
     static final String FAIL_PROBE = "fail-probe";
     static final String IGNORE_STOP_MS = "ignore-stop-ms";
     static final String FORGET_STOP = "forget-stop";
+    static final String GPIOS = "gpios";
+    static final String IRQ = "irq";
+    static final String THROW_IN_THREAD = "throw-in-thread";
+    static final String THROW_IN_REMOVE = "throw-in-remove";
+    static final String BLOCK_PROBE_MS = "block-probe-ms";
 
     /** Devices this driver instance has bound: what {@value #DEFER_UNTIL} waits for. */
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
@@ -37,7 +49,20 @@ public final class TestDriver implements Driver {
         if (dependency != null && !bound.contains(dependency)) {
             throw new ProbeDeferredException("waiting for device " + dependency);
         }
-        Worker worker = new Worker(Duration.ofMillis(dev.getLong(IGNORE_STOP_MS, 0)));
+        long blockMs = dev.getLong(BLOCK_PROBE_MS, 0);
+        if (blockMs > 0) {
+            // a wedged probe: acquires nothing, so the core's timeout path only has to abandon this thread
+            lingerIgnoringStop(new WaitQueue(), Duration.ofMillis(blockMs));
+            throw new IllegalStateException("probe blocked for " + blockMs + " ms");
+        }
+        if (dev.properties().containsKey(GPIOS)) {
+            DigitalInput in = dev.gpioInput(GPIOS);
+            if (dev.getBoolean(IRQ, false)) {
+                dev.requestThreadedIrq(in, Edge.BOTH, event -> { });
+            }
+        }
+        Worker worker = new Worker(Duration.ofMillis(dev.getLong(IGNORE_STOP_MS, 0)),
+                dev.getString(THROW_IN_THREAD, null));
         worker.thread = dev.kthreadRun(Worker::run, worker, "testdrv/%s", dev.name());
         String failure = dev.getString(FAIL_PROBE, null);
         if (failure != null) {
@@ -52,6 +77,11 @@ public final class TestDriver implements Driver {
     public void remove(Device dev) throws Exception {
         bound.remove(dev.name());
         Worker worker = dev.driverData(Worker.class);
+        String failure = dev.getString(THROW_IN_REMOVE, null);
+        if (failure != null) {
+            // before stopping the kthread on purpose: the test checks that devres stops it anyway
+            throw new IllegalStateException(failure);
+        }
         if (worker != null && !dev.getBoolean(FORGET_STOP, false)) {
             worker.thread.stop();
         }
@@ -61,20 +91,29 @@ public final class TestDriver implements Driver {
     private static final class Worker {
         private final WaitQueue queue = new WaitQueue();
         private final Duration lingerAfterStop;
+        private final String throwMessage;
         volatile Kthread thread;
 
-        Worker(Duration lingerAfterStop) {
+        Worker(Duration lingerAfterStop, String throwMessage) {
             this.lingerAfterStop = lingerAfterStop;
+            this.throwMessage = throwMessage;
         }
 
         int run() throws InterruptedException {
-            queue.waitEventInterruptible(Kthread::shouldStop);
-            long deadline = System.nanoTime() + lingerAfterStop.toNanos();
-            for (long left = lingerAfterStop.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-                // stop() wakes every kdrv wait; a stuck thread just goes back to sleep until its deadline
-                queue.waitEventInterruptibleTimeout(() -> false, Duration.ofNanos(left));
+            if (throwMessage != null) {
+                throw new IllegalStateException(throwMessage);
             }
+            queue.waitEventInterruptible(Kthread::shouldStop);
+            lingerIgnoringStop(queue, lingerAfterStop);
             return 0;
+        }
+    }
+
+    /** Sleeps for {@code time} whatever happens: stop() wakes every kdrv wait, so a stuck thread goes back to sleep. */
+    static void lingerIgnoringStop(WaitQueue queue, Duration time) throws InterruptedException {
+        long deadline = System.nanoTime() + time.toNanos();
+        for (long left = time.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            queue.waitEventInterruptibleTimeout(() -> false, Duration.ofNanos(left));
         }
     }
 }

@@ -1,0 +1,246 @@
+package io.kdrv.benchmarks;
+
+import io.kdrv.kthread.Kthread;
+import io.kdrv.kthread.WaitQueue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * 6. N idle kthreads, each sleeping in {@code WaitQueue.waitEventInterruptible(Kthread::shouldStop)} on one shared
+ * queue, against N platform threads in {@code LockSupport.park}: time to create them all until every one sleeps,
+ * resident memory (VmRSS delta / N) and heap (used after GC, delta / N) per idle thread, and time to stop them all.
+ * Each side runs in a fresh child JVM (same class path and flags) so that glibc's cached thread stacks and the
+ * heap of one side do not flatter the other.
+ */
+final class IdleThreads {
+    static final String CHILD_FLAG = "--idle-child";
+
+    private IdleThreads() {
+    }
+
+    record Result(double createNanos, double rssBytes, double heapBytes, double stopNanos) {
+        String encode() {
+            return "IDLE-RESULT " + createNanos + " " + rssBytes + " " + heapBytes + " " + stopNanos;
+        }
+
+        static Result decode(String line) {
+            String[] f = line.trim().split(" ");
+            return new Result(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4]));
+        }
+    }
+
+    static void run(Config c, Report r) throws Exception {
+        int n = c.idleThreads();
+        // five fresh JVMs per side, alternating; the median of each figure
+        int reps = c.forkIdle() ? 5 : 1;
+        Result[] ks = new Result[reps], bs = new Result[reps];
+        for (int i = 0; i < reps; i++) {
+            ks[i] = c.forkIdle() ? fork("kdrv", n) : measure("kdrv", n);
+            bs[i] = c.forkIdle() ? fork("platform", n) : measure("platform", n);
+        }
+        Result k = median(ks), b = median(bs);
+        String bench = "6 " + n + " idle threads";
+        String base = "platform threads in park()";
+        r.add(bench, "create all, per thread", k.createNanos / n, b.createNanos / n, base, Report.Unit.NANOS);
+        r.add(bench, "RSS per idle thread", k.rssBytes / n, b.rssBytes / n, base, Report.Unit.BYTES);
+        r.add(bench, "heap per idle thread", k.heapBytes / n, b.heapBytes / n, base, Report.Unit.BYTES);
+        r.add(bench, "stop all, per thread", k.stopNanos / n, b.stopNanos / n, base, Report.Unit.NANOS);
+        if (c.forkIdle()) {
+            r.note(bench + ": median of " + reps + " fresh JVMs per side (alternating), each after a warm-up of"
+                    + " 3 x 200 threads; RSS is the VmRSS delta, heap the used-heap delta after System.gc()");
+        }
+    }
+
+    private static Result median(Result[] rs) {
+        return new Result(med(rs, Result::createNanos), med(rs, Result::rssBytes), med(rs, Result::heapBytes),
+                med(rs, Result::stopNanos));
+    }
+
+    private static double med(Result[] rs, java.util.function.ToDoubleFunction<Result> f) {
+        double[] v = new double[rs.length];
+        for (int i = 0; i < rs.length; i++) {
+            v[i] = f.applyAsDouble(rs[i]);
+        }
+        java.util.Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
+    /** Entry point of the child JVM: {@code --idle-child kdrv|platform N}; prints one result line. */
+    static void child(String side, int n) throws Exception {
+        System.out.println(measure(side, n).encode());
+    }
+
+    private static Result fork(String side, int n) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), CHILD_FLAG, side,
+                Integer.toString(n)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String result = null;
+        StringBuilder all = new StringBuilder();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                all.append(line).append('\n');
+                if (line.startsWith("IDLE-RESULT ")) {
+                    result = line;
+                }
+            }
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || result == null) {
+            p.destroyForcibly();
+            throw new IllegalStateException("idle-thread child JVM (" + side + ") failed:\n" + all);
+        }
+        return Result.decode(result);
+    }
+
+    static Result measure(String side, int n) throws Exception {
+        boolean kdrv = side.equals("kdrv");
+        // warm the code path (class loading, FFM linking, JIT of the creation path) so the fresh JVM's first-use
+        // costs are not counted as per-thread cost
+        for (int i = 0; i < 3; i++) {
+            Group warm = kdrv ? kdrvGroup(Math.min(n, 200)) : platformGroup(Math.min(n, 200));
+            warm.awaitAllSleeping();
+            warm.stop();
+        }
+        settle();
+        long rss0 = rssBytes(), heap0 = heapUsed();
+        long t0 = System.nanoTime();
+        Group g = kdrv ? kdrvGroup(n) : platformGroup(n);
+        g.awaitAllSleeping();
+        long created = System.nanoTime() - t0;
+        settle();
+        long rss1 = rssBytes(), heap1 = heapUsed();
+        long t1 = System.nanoTime();
+        g.stop();
+        long stopped = System.nanoTime() - t1;
+        return new Result(created, rss1 - rss0, heap1 - heap0, stopped);
+    }
+
+    /** A set of started idle threads. */
+    interface Group {
+        List<Thread> threads();
+
+        void stop() throws InterruptedException;
+
+        default void awaitAllSleeping() {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            for (Thread t : threads()) {
+                while (t == null || !Handoff.sleeping(t)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("idle thread " + t + " never went to sleep");
+                    }
+                    LockSupport.parkNanos(100_000);
+                }
+            }
+        }
+    }
+
+    private static Group kdrvGroup(int n) {
+        WaitQueue wq = new WaitQueue();
+        List<Kthread> ks = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ks.add(Kthread.run(d -> {
+                wq.waitEventInterruptible(Kthread::shouldStop);
+                return 0;
+            }, null, "idle/%d", i));
+        }
+        return new Group() {
+            @Override
+            public List<Thread> threads() {
+                List<Thread> ts = new ArrayList<>(n);
+                for (Kthread k : ks) {
+                    ts.add(k.javaThread());
+                }
+                return ts;
+            }
+
+            @Override
+            public void stop() {
+                for (Kthread k : ks) {
+                    k.stop();
+                }
+            }
+        };
+    }
+
+    private static Group platformGroup(int n) {
+        boolean[] done = {false};
+        Object lock = new Object();
+        List<Thread> ts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(() -> { // baseline only: what kdrv's kthreads are built on
+                for (;;) {
+                    synchronized (lock) {
+                        if (done[0]) {
+                            return;
+                        }
+                    }
+                    LockSupport.park(lock);
+                }
+            }, "idle-" + i);
+            t.start();
+            ts.add(t);
+        }
+        return new Group() {
+            @Override
+            public List<Thread> threads() {
+                return ts;
+            }
+
+            @Override
+            public void stop() throws InterruptedException {
+                synchronized (lock) {
+                    done[0] = true;
+                }
+                for (Thread t : ts) {
+                    LockSupport.unpark(t);
+                    t.join();
+                }
+            }
+        };
+    }
+
+    private static void settle() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+    }
+
+    private static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** VmRSS of this process from /proc/self/status, in bytes; 0 where there is no /proc. */
+    static long rssBytes() {
+        Map<String, String> status = procStatus();
+        String v = status.get("VmRSS");
+        return v == null ? 0 : Long.parseLong(v.replace("kB", "").trim()) * 1024;
+    }
+
+    private static Map<String, String> procStatus() {
+        Map<String, String> m = new TreeMap<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    m.put(line.substring(0, colon), line.substring(colon + 1).trim());
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: no RSS figure
+        }
+        return m;
+    }
+}

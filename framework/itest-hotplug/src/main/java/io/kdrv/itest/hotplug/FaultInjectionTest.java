@@ -1,0 +1,126 @@
+package io.kdrv.itest.hotplug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kdrv.driver.DeviceInfo;
+import io.kdrv.driver.DeviceState;
+import java.util.Hashtable;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.service.cm.Configuration;
+
+/**
+ * Fault injection through the test driver's node keys: a probe that throws, a kthread function that throws, a
+ * remove that throws, a kthread that ignores stop, and a probe that blocks past {@code probe.timeout.ms}. Each time
+ * the failure is reported (state, reason or log line naming the device and thread) and nothing is left behind.
+ */
+class FaultInjectionTest extends HotplugTestBase {
+
+    @Test
+    void probeThrows_deviceFailedAndDevresReleasedThreadAndPin() throws Exception {
+        installDriver(driverJar());
+        long mark = LogCapture.mark();
+
+        createNode("hp-fault-probe", "gpios", new int[] {7}, "fail-probe", "sensor did not answer");
+
+        DeviceInfo d = awaitState("hp-fault-probe", DeviceState.FAILED);
+        assertTrue(d.reason().contains("sensor did not answer"), d::toString);
+        awaitIdle();
+        LogCapture.await(mark, "device hp-fault-probe: probe by driver " + DRIVER_BSN, "sensor did not answer");
+        assertTrue(kthread("testdrv/hp-fault-probe").isEmpty(), () -> "devres left " + testKthreads());
+        assertTrue(line(7).isEmpty(), () -> "GPIO 7 still claimed after a failed probe: " + board.lines());
+    }
+
+    @Test
+    void threadFunctionThrows_deviceStaysBoundAndTheDeathIsLogged() throws Exception {
+        installDriver(driverJar());
+        long mark = LogCapture.mark();
+
+        createNode("hp-fault-thread", "throw-in-thread", "register read failed");
+
+        awaitState("hp-fault-thread", DeviceState.BOUND);
+        String logged = LogCapture.await(mark, "kthread testdrv/hp-fault-thread died: its function threw");
+        assertTrue(logged.contains("exit code"), logged);
+        LogCapture.await(mark, "register read failed"); // the exception (its stack trace) follows the line
+        Await.until("the dead kthread is no longer live", () -> kthread("testdrv/hp-fault-thread").isEmpty());
+        awaitIdle();
+        assertEquals(DeviceState.BOUND, device("hp-fault-thread").state(), "a dying thread does not unbind");
+
+        DeviceInfo u = manager.unbind("hp-fault-thread"); // remove stops the dead thread: no error, nothing left
+        assertEquals(DeviceState.UNBOUND, u.state(), u::toString);
+        assertEquals(1, u.removes());
+    }
+
+    @Test
+    void removeThrows_devresStillStopsTheThreadAndFreesThePin() throws Exception {
+        installDriver(driverJar());
+        createNode("hp-fault-remove", "gpios", new int[] {8}, "throw-in-remove", "remove went wrong");
+        awaitState("hp-fault-remove", DeviceState.BOUND);
+        Await.until("testdrv/hp-fault-remove running", () -> kthread("testdrv/hp-fault-remove").isPresent());
+        long mark = LogCapture.mark();
+
+        DeviceInfo d = manager.unbind("hp-fault-remove");
+
+        assertEquals(DeviceState.UNBOUND, d.state(), d::toString);
+        assertEquals(1, d.removes(), d::toString);
+        assertTrue(kthread("testdrv/hp-fault-remove").isEmpty(), () -> "devres left " + testKthreads());
+        assertTrue(line(8).isEmpty(), () -> "GPIO 8 still claimed: " + board.lines());
+        LogCapture.await(mark, "device hp-fault-remove: remove by driver", "threw; releasing its resources anyway");
+        LogCapture.await(mark, "remove went wrong");
+    }
+
+    @Test
+    void threadIgnoringStop_isReportedWithNameAndStackAndTheRestShutsDown() throws Exception {
+        // kdrv.stop.timeout.ms=500 (itest.bndrun); the thread lingers 3 s after stop. forget-stop: remove leaves it
+        // to devres, whose stop is the bounded one.
+        Bundle driver = installDriver(driverJar());
+        createNode("hp-stuck", "ignore-stop-ms", 3000L, "forget-stop", true, "gpios", new int[] {9});
+        createNode("hp-healthy", "gpios", new int[] {10});
+        awaitState("hp-stuck", DeviceState.BOUND);
+        awaitState("hp-healthy", DeviceState.BOUND);
+        long mark = LogCapture.mark();
+
+        long start = System.nanoTime();
+        driver.stop();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(tookMs < 2500, "bundle stop waited for the stuck thread: " + tookMs + " ms");
+        assertEquals(DeviceState.UNBOUND, device("hp-stuck").state());
+        assertEquals(DeviceState.UNBOUND, device("hp-healthy").state());
+        assertTrue(kthread("testdrv/hp-healthy").isEmpty(), "the healthy device's thread stopped");
+        assertTrue(line(9).isEmpty() && line(10).isEmpty(), () -> "lines still claimed: " + board.lines());
+        LogCapture.await(mark, "device hp-stuck: kthread testdrv/hp-stuck did not stop within 500 ms");
+        LogCapture.await(mark, "lingerIgnoringStop"); // the stack trace of the stuck thread
+        // it ends by itself once its 3 s are up; the fixture's leak check waits for that
+        Await.until("stuck kthread exits by itself", () -> kthread("testdrv/hp-stuck").isEmpty());
+    }
+
+    @Test
+    void probeBlockingPastTheTimeout_failsThatDeviceWhileOthersKeepProbing() throws Exception {
+        Configuration core = cm.getConfiguration(CORE_PID, "?");
+        Hashtable<String, Object> timeouts = new Hashtable<>();
+        timeouts.put("probe.timeout.ms", 300);
+        long mark = LogCapture.mark();
+        core.update(timeouts);
+        try {
+            // Configuration Admin delivers asynchronously; the core logs when the new bound is in force
+            LogCapture.await(mark, "kdrv core reconfigured");
+            installDriver(driverJar());
+            createNode("hp-blocked", "block-probe-ms", 2000L);
+            createNode("hp-after-blocked");
+
+            DeviceInfo failed = awaitState("hp-blocked", DeviceState.FAILED);
+            assertTrue(failed.reason().contains("did not return within 300 ms"), failed::toString);
+            assertTrue(failed.reason().contains("hp-blocked"), failed::toString);
+            awaitState("hp-after-blocked", DeviceState.BOUND);
+            LogCapture.await(mark, "device hp-blocked:", "did not return within 300 ms", "probe/hp-blocked");
+            // the abandoned probe thread finishes its 2 s block and ends; the fixture's leak check waits for that
+            Await.until("abandoned probe/hp-blocked exits", () -> kthread("probe/hp-blocked").isEmpty());
+        } finally {
+            long restored = LogCapture.mark();
+            core.delete();
+            LogCapture.await(restored, "kdrv core reconfigured"); // back to the defaults before the next test
+        }
+    }
+}
