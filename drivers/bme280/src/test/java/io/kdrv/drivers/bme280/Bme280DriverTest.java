@@ -1,4 +1,5 @@
 package io.kdrv.drivers.bme280;
+import io.kdrv.testing.RecordingEventAdmin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

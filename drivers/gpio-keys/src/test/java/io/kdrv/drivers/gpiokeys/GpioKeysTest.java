@@ -1,4 +1,5 @@
 package io.kdrv.drivers.gpiokeys;
+import io.kdrv.testing.RecordingEventAdmin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.kdrv.drivers.bme280;
+package io.kdrv.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +8,7 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
 /** An Event Admin for plain-Java tests: records every event in call order; tests wait for a count with a deadline. */
-final class RecordingEventAdmin implements EventAdmin {
+public final class RecordingEventAdmin implements EventAdmin {
     private final List<Event> events = new ArrayList<>();
 
     @Override
@@ -23,7 +23,7 @@ final class RecordingEventAdmin implements EventAdmin {
     }
 
     /** @return a snapshot of the events so far */
-    synchronized List<Event> events() {
+    public synchronized List<Event> events() {
         return List.copyOf(events);
     }
 
@@ -33,7 +33,7 @@ final class RecordingEventAdmin implements EventAdmin {
      * @return a snapshot of all events so far
      * @throws AssertionFailedError on timeout, listing what did arrive
      */
-    synchronized List<Event> await(int count, Duration timeout) throws InterruptedException {
+    public synchronized List<Event> await(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (events.size() < count) {
             long left = deadline - System.nanoTime();
@@ -46,7 +46,7 @@ final class RecordingEventAdmin implements EventAdmin {
         return List.copyOf(events);
     }
 
-    static String describe(List<Event> events) {
+    public static String describe(List<Event> events) {
         StringBuilder sb = new StringBuilder();
         for (Event e : events) {
             sb.append("\n  ").append(e.getTopic()).append(' ');
