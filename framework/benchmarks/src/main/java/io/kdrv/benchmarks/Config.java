@@ -7,13 +7,16 @@ import java.time.Duration;
  * {@link #smoke()} only exercises every code path (the unit test, well under five seconds).
  */
 record Config(int lifecycleOps, int workerItems, int workerRuns, int wakeSamples, int irqSamples,
-              Duration timerDuration, int idleThreads, boolean forkIdle, int rounds) {
+              Duration timerDuration, int idleThreads, boolean forkIdle, int rounds,
+              int hotplugCycles, int bootRuns, int manyDevices) {
 
     static Config full() {
-        return new Config(3_000, 200_000, 7, 30_000, 20_000, Duration.ofSeconds(10), 1_000, true, 5);
+        return new Config(3_000, 200_000, 7, 30_000, 20_000, Duration.ofSeconds(10), 1_000, true, 5,
+                300, 5, 1_000);
     }
 
     static Config smoke() {
-        return new Config(40, 2_000, 1, 200, 200, Duration.ofMillis(50), 20, false, 1);
+        return new Config(40, 2_000, 1, 200, 200, Duration.ofMillis(50), 20, false, 1,
+                5, 1, 20);
     }
 }

@@ -63,7 +63,7 @@ final class IdleThreads {
         }
     }
 
-    private static Result median(Result[] rs) {
+    static Result median(Result[] rs) {
         return new Result(med(rs, Result::createNanos), med(rs, Result::rssBytes), med(rs, Result::heapBytes),
                 med(rs, Result::stopNanos));
     }
@@ -83,9 +83,18 @@ final class IdleThreads {
     }
 
     private static Result fork(String side, int n) throws Exception {
+        return fork(List.of(), CHILD_FLAG, side, n);
+    }
+
+    /**
+     * Runs {@code Main childFlag side n} in a fresh JVM (same class path, {@code jvmOptions} added) and decodes the
+     * {@link Result} line it prints (also used by benchmark 7).
+     */
+    static Result fork(List<String> jvmOptions, String childFlag, String side, int n) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), CHILD_FLAG, side,
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), childFlag, side,
                 Integer.toString(n)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String result = null;
@@ -100,24 +109,37 @@ final class IdleThreads {
         }
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || result == null) {
             p.destroyForcibly();
-            throw new IllegalStateException("idle-thread child JVM (" + side + ") failed:\n" + all);
+            throw new IllegalStateException("child JVM (" + childFlag + " " + side + ") failed:\n" + all);
         }
         return Result.decode(result);
     }
 
     static Result measure(String side, int n) throws Exception {
-        boolean kdrv = side.equals("kdrv");
+        return measure(side.equals("kdrv") ? IdleThreads::kdrvGroup : IdleThreads::platformGroup, n);
+    }
+
+    /** Starts {@code n} threads that go to sleep; {@link Group#stop()} ends them all. */
+    @FunctionalInterface
+    interface GroupFactory {
+        Group start(int n) throws Exception;
+    }
+
+    /**
+     * The protocol of one side (also benchmark 7's): warm-up, then time until {@code n} threads all sleep, RSS and
+     * heap deltas after GC, time to stop them all.
+     */
+    static Result measure(GroupFactory factory, int n) throws Exception {
         // warm the code path (class loading, FFM linking, JIT of the creation path) so the fresh JVM's first-use
         // costs are not counted as per-thread cost
         for (int i = 0; i < 3; i++) {
-            Group warm = kdrv ? kdrvGroup(Math.min(n, 200)) : platformGroup(Math.min(n, 200));
+            Group warm = factory.start(Math.min(n, 200));
             warm.awaitAllSleeping();
             warm.stop();
         }
         settle();
         long rss0 = rssBytes(), heap0 = heapUsed();
         long t0 = System.nanoTime();
-        Group g = kdrv ? kdrvGroup(n) : platformGroup(n);
+        Group g = factory.start(n);
         g.awaitAllSleeping();
         long created = System.nanoTime() - t0;
         settle();
@@ -132,7 +154,7 @@ final class IdleThreads {
     interface Group {
         List<Thread> threads();
 
-        void stop() throws InterruptedException;
+        void stop() throws Exception;
 
         default void awaitAllSleeping() {
             long deadline = System.nanoTime() + 60_000_000_000L;

@@ -18,7 +18,7 @@ import java.util.Set;
  * (a few seconds; checks that every path works, the figures mean nothing).
  */
 public final class Main {
-    static final String ALL_NAMES = "lifecycle worker wake irq timer idle";
+    static final String ALL_NAMES = "lifecycle worker wake irq timer idle devices hotplug";
     static final List<String> ALL = List.of(ALL_NAMES.split(" "));
 
     private Main() {
@@ -27,6 +27,14 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length == 3 && args[0].equals(IdleThreads.CHILD_FLAG)) {
             IdleThreads.child(args[1], Integer.parseInt(args[2]));
+            return;
+        }
+        if (args.length >= 1 && args[0].equals(ManyDevices.CHILD_FLAG)) {
+            ManyDevices.child(args);
+            return;
+        }
+        if (args.length >= 1 && args[0].equals(HotplugBench.CHILD_FLAG)) {
+            HotplugBench.child(args);
             return;
         }
         Config config = Config.full();
@@ -77,6 +85,8 @@ public final class Main {
                 }
                 case "timer" -> TimerJitter.run(config, r);
                 case "idle" -> IdleThreads.run(config, r);
+                case "devices" -> ManyDevices.run(config, r);
+                case "hotplug" -> HotplugBench.run(config, r);
                 default -> throw new AssertionError(name);
             }
         }

@@ -426,31 +426,47 @@ public final class KthreadWorker {
     private int processUntilStopped() {
         final Task self = Task.current();
         for (;;) {
-            // Announce the sleep before looking for work: a queueWork() after our look sees SLEEPING and wakes us.
-            self.prepare(Task.SLEEPING);
             if (Kthread.shouldStop()) {
-                self.running();
                 return 0;
             }
             final KthreadWork work;
             final boolean timed;
             final long sleepUntil;
+            final boolean flushers;
             synchronized (lock) {
+                // The previous item ends here, in the same critical section that takes the next one: one monitor
+                // round trip per item instead of two. Flush/cancel waiters join 'done' before they evaluate their
+                // condition under 'lock', so one that can still miss this update is already counted: no fence,
+                // and no wakeAll() at all while nobody flushes.
+                current = null;
+                currentSeq = 0;
+                flushers = done.sleepers() > 0;
                 fireExpiredTimers(System.nanoTime());
                 work = queue.pollFirst();
                 if (work != null) {
                     current = work;
                     currentSeq = work.queuedSeq;
                     work.queuedSeq = 0;
+                } else {
+                    // Announce the sleep only when the queue is empty, under the lock: a queueWork() after this
+                    // sees SLEEPING and wakes us; one before it was found by pollFirst(). Announcing it before every
+                    // look made producers pay a CAS + LockSupport.unpark for items the worker would find anyway.
+                    self.prepare(Task.SLEEPING);
                 }
                 KthreadDelayedWork next = timers.peek();
                 timed = next != null;
                 sleepUntil = timed ? next.deadline : 0L;
             }
+            if (flushers) {
+                done.wakeAll();
+            }
             if (work != null) {
-                self.running();
                 runOne(work);
                 continue;
+            }
+            if (Kthread.shouldStop()) { // stop() sets the flag, then wakes a SLEEPING task: re-check after prepare
+                self.running();
+                return 0;
             }
             Thread.interrupted(); // a worker is not interruptible; a stray interrupt must not make it spin
             self.schedule(Task.SLEEPING, timed, sleepUntil); // until queueWork()/stop() or the earliest timer
@@ -474,13 +490,8 @@ public final class KthreadWorker {
             throw e; // Kthread.exit() from an item ends the worker
         } catch (Throwable t) {
             LOG.warn("kthread worker {}: work item {} threw", thread.name(), work.fn, t);
-        } finally {
-            synchronized (lock) {
-                current = null;
-                currentSeq = 0;
-            }
-            done.wakeAll();
         }
+        // 'current' is cleared, and flush/cancel waiters woken, by the loop's next critical section
     }
 
     /** The worker kthread is ending: drop what is left and release every waiter. */

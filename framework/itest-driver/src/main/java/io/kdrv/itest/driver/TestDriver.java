@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * The integration tests' driver. Probe starts one kthread {@code testdrv/<device>} that sleeps on a
@@ -28,7 +29,8 @@ import org.osgi.service.component.annotations.Component;
  * <li>{@value #BLOCK_PROBE_MS} (ms): probe blocks this long (ignoring stop), then fails: a probe timeout test.</li>
  * </ul>
  */
-@Component(service = Driver.class, property = {Driver.COMPATIBLE + "=kdrv,test-driver", Driver.COMPATIBLE + "=kdrv,itest"})
+@Component(service = Driver.class, configurationPolicy = ConfigurationPolicy.IGNORE,
+        property = {Driver.COMPATIBLE + "=kdrv,test-driver", Driver.COMPATIBLE + "=kdrv,itest"})
 public final class TestDriver implements Driver {
     static final String DEFER_UNTIL = "defer-until";
     static final String FAIL_PROBE = "fail-probe";

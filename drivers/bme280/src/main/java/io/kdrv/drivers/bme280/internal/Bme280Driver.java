@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>remove: stops the poller (devres would, but the chip must be idle before it is put to sleep) and puts the
  * chip in sleep mode; devres then releases the I2C handle.
  */
-@Component(service = Driver.class, property = Driver.COMPATIBLE + "=bosch,bme280")
+@Component(service = Driver.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = Driver.COMPATIBLE + "=bosch,bme280")
 public final class Bme280Driver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(Bme280Driver.class);
     private static final Duration RESET_TIMEOUT = Duration.ofMillis(50);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * window), counts presses and posts an event on {@value KeyEvents#TOPIC}. Everything is device-managed, so
  * remove has nothing to do.
  */
-@Component(service = Driver.class, property = Driver.COMPATIBLE + "=gpio-keys")
+@Component(service = Driver.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = Driver.COMPATIBLE + "=gpio-keys")
 public final class GpioKeysDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(GpioKeysDriver.class);
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code led/<label>} running the pattern. On remove (or a failed probe) devres releases in reverse order: the
  * pattern kthread stops first, then the off action runs, then the pin is released, so an LED always ends dark.
  */
-@Component(service = Driver.class, property = Driver.COMPATIBLE + "=gpio-leds")
+@Component(service = Driver.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = Driver.COMPATIBLE + "=gpio-leds")
 public final class LedsGpioDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(LedsGpioDriver.class);
 

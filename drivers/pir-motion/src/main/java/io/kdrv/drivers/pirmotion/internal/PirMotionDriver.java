@@ -19,6 +19,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * by the worker alone, so subscribers see start/end strictly alternating even though the IRQ kthread and the hold
  * timer both produce them. Everything is device-managed.
  */
-@Component(service = Driver.class, property = Driver.COMPATIBLE + "=pir-motion")
+@Component(service = Driver.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = Driver.COMPATIBLE + "=pir-motion")
 public final class PirMotionDriver implements Driver {
     private static final Logger LOG = LoggerFactory.getLogger(PirMotionDriver.class);
 

@@ -1,0 +1,187 @@
+package io.kdrv.benchmarks;
+
+import io.kdrv.driver.Device;
+import io.kdrv.driver.DeviceInfo;
+import io.kdrv.driver.DeviceState;
+import io.kdrv.driver.Driver;
+import io.kdrv.kthread.Kthread;
+import io.kdrv.kthread.WaitQueue;
+import io.kdrv.testing.KdrvTestBed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * 7. N devices, each with one kthread: the device model's cost per device. kdrv side: N device nodes added to a
+ * {@link KdrvTestBed} (real driver core, mock board); the bench driver's probe starts one device-managed kthread
+ * ({@link Device#kthreadRun}, named after the device) that sleeps in its own {@link WaitQueue} until stopped.
+ * Baseline: the same N kthreads with the same function, name and queue, started with {@link Kthread#run} (no
+ * device model). So {@code kdrv/base} is the device model's overhead per device; the platform-thread figure of
+ * benchmark 6's protocol is printed as a second baseline for scale.
+ *
+ * <p>Measured exactly as benchmark 6 ({@link IdleThreads#measure(IdleThreads.GroupFactory, int)}): warm-up, time
+ * until all N are bound and their kthreads sleep, RSS and heap deltas after GC, time to remove all (kthreads
+ * gone). In full runs each side runs in a fresh child JVM, 5 per side alternating, median.
+ */
+final class ManyDevices {
+    static final String CHILD_FLAG = "--devices-child";
+    private static final String COMPATIBLE = "bench,sleeper";
+    private static final String NAME_FMT = "sleeper/%s";
+    /** The core logs every add/bind/unbind at INFO; in the child JVMs that would time stderr, not the model. */
+    private static final List<String> CHILD_JVM_OPTIONS = List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+
+    private ManyDevices() {
+    }
+
+    static void run(Config c, Report r) throws Exception {
+        int n = c.manyDevices();
+        int reps = c.forkIdle() ? 5 : 1;
+        IdleThreads.Result[] ks = new IdleThreads.Result[reps], bs = new IdleThreads.Result[reps];
+        IdleThreads.Result[] ps = new IdleThreads.Result[reps];
+        for (int i = 0; i < reps; i++) {
+            ks[i] = c.forkIdle() ? IdleThreads.fork(CHILD_JVM_OPTIONS, CHILD_FLAG, "kdrv", n) : measure("kdrv", n);
+            bs[i] = c.forkIdle() ? IdleThreads.fork(CHILD_JVM_OPTIONS, CHILD_FLAG, "kthread", n)
+                    : measure("kthread", n);
+            ps[i] = c.forkIdle() ? IdleThreads.fork(List.of(), IdleThreads.CHILD_FLAG, "platform", n)
+                    : IdleThreads.measure("platform", n);
+        }
+        IdleThreads.Result k = IdleThreads.median(ks), b = IdleThreads.median(bs), p = IdleThreads.median(ps);
+        String bench = "7 " + n + " devices, 1 kthread each";
+        for (String[] base : new String[][] {{"kthread", "Kthread.run, no device model"},
+                {"platform", "platform threads in park()"}}) {
+            IdleThreads.Result x = base[0].equals("kthread") ? b : p;
+            r.add(bench, "bind all, per device", k.createNanos() / n, x.createNanos() / n, base[1], Report.Unit.NANOS);
+            r.add(bench, "RSS per bound device", k.rssBytes() / n, x.rssBytes() / n, base[1], Report.Unit.BYTES);
+            r.add(bench, "heap per bound device", k.heapBytes() / n, x.heapBytes() / n, base[1], Report.Unit.BYTES);
+            r.add(bench, "remove all, per device", k.stopNanos() / n, x.stopNanos() / n, base[1], Report.Unit.NANOS);
+        }
+        if (c.forkIdle()) {
+            r.note(bench + ": median of " + reps + " fresh JVMs per side (kdrv, Kthread.run, platform alternating),"
+                    + " each after a warm-up of 3 x 200 devices/threads; bind = first addDevice until all N are BOUND and"
+                    + " their kthreads sleep; remove = removeDevice of all N until their kthreads have exited; core"
+                    + " logging at WARN (at INFO every add/bind/unbind is a log line)");
+        }
+    }
+
+    /** Entry point of a child JVM: {@code --devices-child kdrv|kthread N}; prints one result line. */
+    static void child(String[] args) throws Exception {
+        if (args.length != 3) {
+            throw new IllegalArgumentException("usage: " + CHILD_FLAG + " kdrv|kthread N, got " + List.of(args));
+        }
+        System.out.println(measure(args[1], Integer.parseInt(args[2])).encode());
+    }
+
+    static IdleThreads.Result measure(String side, int n) throws Exception {
+        return switch (side) {
+            case "kdrv" -> {
+                try (DeviceSide devices = new DeviceSide()) {
+                    yield IdleThreads.measure(devices::start, n);
+                }
+            }
+            case "kthread" -> IdleThreads.measure(ManyDevices::kthreadGroup, n);
+            default -> throw new IllegalArgumentException("side must be kdrv or kthread, got '" + side + "'");
+        };
+    }
+
+    /** The thread every device (and every baseline kthread) runs: sleep in its queue until stopped. */
+    private static int sleepUntilStopped(WaitQueue wq) throws InterruptedException {
+        wq.waitEventInterruptible(Kthread::shouldStop);
+        return 0;
+    }
+
+    /** The bench driver: one device-managed kthread per device, stopped by devres on remove. */
+    private static final class SleeperDriver implements Driver {
+        /** Where probe publishes each device's kthread (node key {@code index}) so the bench can watch it sleep. */
+        volatile Kthread[] slots;
+
+        @Override
+        public void probe(Device dev) {
+            Kthread k = dev.kthreadRun(ManyDevices::sleepUntilStopped, new WaitQueue(), NAME_FMT, dev.name());
+            slots[dev.getInt("index")] = k;
+        }
+    }
+
+    /** A started test bed with the bench driver; each group adds fresh device names. */
+    private static final class DeviceSide implements AutoCloseable {
+        private final KdrvTestBed bed = KdrvTestBed.builder().leakCheck(false).timeout(Duration.ofSeconds(60)).build();
+        private final SleeperDriver driver = new SleeperDriver();
+        private int next;
+
+        DeviceSide() {
+            bed.start();
+            bed.register(driver, COMPATIBLE);
+        }
+
+        IdleThreads.Group start(int n) {
+            Kthread[] ks = new Kthread[n];
+            String[] names = new String[n];
+            driver.slots = ks;
+            for (int i = 0; i < n; i++) {
+                names[i] = "dev" + next++;
+                DeviceInfo d = bed.addDevice(names[i], COMPATIBLE, "index", i);
+                if (d.state() != DeviceState.BOUND || ks[i] == null) {
+                    throw new IllegalStateException("device " + names[i] + " is " + d.state() + " (" + d.reason()
+                            + "), expected BOUND with a kthread");
+                }
+            }
+            return new IdleThreads.Group() {
+                @Override
+                public List<Thread> threads() {
+                    return javaThreads(ks);
+                }
+
+                @Override
+                public void stop() {
+                    for (String name : names) {
+                        bed.removeDevice(name);
+                    }
+                    requireExited(ks);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            bed.close();
+        }
+    }
+
+    /** The baseline: the same kthreads without the device model. */
+    private static IdleThreads.Group kthreadGroup(int n) {
+        Kthread[] ks = new Kthread[n];
+        for (int i = 0; i < n; i++) {
+            ks[i] = Kthread.run(ManyDevices::sleepUntilStopped, new WaitQueue(), NAME_FMT, "dev" + i);
+        }
+        return new IdleThreads.Group() {
+            @Override
+            public List<Thread> threads() {
+                return javaThreads(ks);
+            }
+
+            @Override
+            public void stop() {
+                for (Kthread k : ks) {
+                    k.stop();
+                }
+                requireExited(ks);
+            }
+        };
+    }
+
+    private static List<Thread> javaThreads(Kthread[] ks) {
+        List<Thread> ts = new ArrayList<>(ks.length);
+        for (Kthread k : ks) {
+            ts.add(k.javaThread());
+        }
+        return ts;
+    }
+
+    /** Both sides count as stopped only once every kthread has exited (devres stops them on the kdrv side). */
+    private static void requireExited(Kthread[] ks) {
+        for (Kthread k : ks) {
+            if (k.state() != Kthread.State.EXITED) {
+                throw new IllegalStateException("kthread " + k.name() + " still " + k.state() + " after stop/remove");
+            }
+        }
+    }
+}
