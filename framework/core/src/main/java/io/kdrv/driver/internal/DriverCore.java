@@ -856,7 +856,12 @@ public final class DriverCore implements DeviceManager, AutoCloseable {
         if (retryQueued) {
             return;
         }
-        boolean any = devicesInOrder(BY_REGISTRATION).stream().anyMatch(d -> d.state() == DeviceState.DEFERRED);
+        // Runs after every successful probe: a scan, not devicesInOrder()'s copy and sort (O(N log N) per probe made
+        // binding 1,000 devices quadratic-ish; benchmark 7)
+        boolean any;
+        synchronized (lock) {
+            any = byName.values().stream().anyMatch(d -> d.state() == DeviceState.DEFERRED);
+        }
         if (any) {
             retryQueued = true;
             submit("deferred probe", true, () -> {
