@@ -2,6 +2,7 @@ package io.kdrv.driver;
 
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadWorker;
@@ -101,8 +102,19 @@ public interface Device {
         return gpioInput(key, 0);
     }
 
-    /** The GPIO output whose line is node key {@code key} (entry {@code index}); starts LOW. */
-    DigitalOutput gpioOutput(String key, int index) throws ProbeDeferredException;
+    /**
+     * The GPIO output whose line is node key {@code key} (entry {@code index}); driven to {@code offState} when claimed
+     * and again when it is released (remove, probe failure, unplug). Pass HIGH for active-low wiring, so a released
+     * line leaves an active-low LED or relay off.
+     *
+     * @throws IllegalStateException if the line is claimed by another device (message names both)
+     */
+    DigitalOutput gpioOutput(String key, int index, DigitalState offState) throws ProbeDeferredException;
+
+    /** {@link #gpioOutput(String, int, DigitalState)} with LOW as the off state. */
+    default DigitalOutput gpioOutput(String key, int index) throws ProbeDeferredException {
+        return gpioOutput(key, index, DigitalState.LOW);
+    }
 
     default DigitalOutput gpioOutput(String key) throws ProbeDeferredException {
         return gpioOutput(key, 0);

@@ -159,11 +159,13 @@ class LedsGpioTest {
         bed.addDevice("act", "gpio-leds", "gpios", 23, "trigger", "default-on", "active-low", true);
         assertEquals(DigitalState.LOW, bed.mock().output(23), "on = low");
         bed.unbind("act");
-        // The driver turns the LED off (HIGH) before devres releases the pin; the board then drives every released
-        // output LOW (its unplug policy), which an active-low LED shows as lit: see the README.
+        // The driver turns the LED off (HIGH) before devres releases the pin, and the pin was claimed with HIGH as its
+        // off state, so the board leaves it HIGH after unplug: an unplugged active-low LED stays dark.
+        assertEquals(DigitalState.HIGH, bed.mock().output(23), "released line stays at the off level");
         List<LevelChange> h = transitions(23);
-        assertEquals(List.of(DigitalState.LOW, DigitalState.HIGH, DigitalState.LOW),
-                h.subList(h.size() - 3, h.size()).stream().map(LevelChange::level).toList(), h.toString());
+        assertEquals(DigitalState.HIGH, h.get(0).level(), "claimed dark before the trigger lit it: " + h);
+        assertEquals(List.of(DigitalState.HIGH, DigitalState.LOW, DigitalState.HIGH),
+                h.stream().map(LevelChange::level).toList(), h.toString());
         assertFalse(bed.mock().isOpen(23));
     }
 

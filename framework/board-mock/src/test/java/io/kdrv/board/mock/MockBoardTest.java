@@ -108,6 +108,17 @@ class MockBoardTest {
     }
 
     @Test
+    void anOutputClaimedWithOffStateHighStartsAndIsLeftHigh() {
+        Handle<DigitalOutput> h = board.openOutput(led, 18, DigitalState.HIGH); // active-low wiring
+        assertEquals(DigitalState.HIGH, mock.output(18), "claimed at the off level");
+        h.get().low(); // on
+        assertEquals(DigitalState.LOW, mock.output(18));
+        h.close();
+        assertFalse(mock.isOpen(18));
+        assertEquals(DigitalState.HIGH, mock.output(18), "released to the off level, not LOW");
+    }
+
+    @Test
     void outputHistoryRecordsEveryLevelWithTimestampsIncludingRelease() throws Exception {
         Handle<DigitalOutput> h = board.openOutput(led, 18);
         DigitalOutput out = h.get();

@@ -114,13 +114,14 @@ public final class PinBoard implements KdrvBoard {
     }
 
     @Override
-    public Handle<DigitalOutput> openOutput(Device owner, int line) {
+    public Handle<DigitalOutput> openOutput(Device owner, int line, DigitalState offState) {
+        Objects.requireNonNull(offState, "offState");
         GpioClaim claim = claimLine(owner, line, "out", () -> outputs.create(DigitalOutput.newConfigBuilder(pi4j)
                 .id(ioId(line))
                 .name(owner.name() + " GPIO " + line)
                 .address(line)
-                .initial(DigitalState.LOW)
-                .shutdown(DigitalState.LOW) // a released output goes back to LOW: nothing stays driven after unplug
+                .initial(offState)
+                .shutdown(offState) // a released output goes back to its off level: nothing stays on after unplug
                 .build()));
         return new ClaimHandle<>((DigitalOutput) claim.io, () -> release(claim));
     }

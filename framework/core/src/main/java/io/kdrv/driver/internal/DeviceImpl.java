@@ -2,6 +2,7 @@ package io.kdrv.driver.internal;
 
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
@@ -424,10 +425,11 @@ final class DeviceImpl implements Device {
     }
 
     @Override
-    public DigitalOutput gpioOutput(String key, int index) throws ProbeDeferredException {
+    public DigitalOutput gpioOutput(String key, int index, DigitalState offState) throws ProbeDeferredException {
+        Objects.requireNonNull(offState, "offState");
         Devres d = active("gpioOutput");
         int line = line(key, index);
-        Board.Handle<DigitalOutput> h = board().openOutput(this, line);
+        Board.Handle<DigitalOutput> h = board().openOutput(this, line, offState);
         register(d, "gpio output " + line + " (" + key + "[" + index + "])", h::close, true);
         return h.get();
     }

@@ -2,6 +2,7 @@ package io.kdrv.driver.spi;
 
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
@@ -31,7 +32,16 @@ public interface Board {
 
     Handle<DigitalInput> openInput(Device owner, int line);
 
-    Handle<DigitalOutput> openOutput(Device owner, int line);
+    /**
+     * Claims {@code line} as an output for {@code owner}, driven to {@code offState} at once and again when the handle
+     * is closed (so nothing stays driven after unplug; HIGH for active-low wiring).
+     */
+    Handle<DigitalOutput> openOutput(Device owner, int line, DigitalState offState);
+
+    /** {@link #openOutput(Device, int, DigitalState)} with LOW as the off state. */
+    default Handle<DigitalOutput> openOutput(Device owner, int line) {
+        return openOutput(owner, line, DigitalState.LOW);
+    }
 
     Handle<I2C> openI2c(Device owner, int bus, int address);
 

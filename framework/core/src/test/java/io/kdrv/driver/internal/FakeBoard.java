@@ -2,6 +2,7 @@ package io.kdrv.driver.internal;
 
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
@@ -80,7 +81,7 @@ final class FakeBoard implements Board {
     }
 
     @Override
-    public Handle<DigitalOutput> openOutput(Device owner, int line) {
+    public Handle<DigitalOutput> openOutput(Device owner, int line, DigitalState offState) {
         String r = "gpio" + line;
         claim(r, owner);
         return handle(r, inert(DigitalOutput.class, "output " + line));

@@ -1,6 +1,7 @@
 package io.kdrv.drivers.ledsgpio.internal;
 
 import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
@@ -49,7 +50,8 @@ public final class LedsGpioDriver implements Driver {
         List<Led> leds = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             LedSpec spec = specs.get(i);
-            DigitalOutput out = dev.gpioOutput(GPIOS, i);
+            // off = HIGH on active-low wiring: the line is claimed, and left after unplug, with the LED dark
+            DigitalOutput out = dev.gpioOutput(GPIOS, i, activeLow ? DigitalState.HIGH : DigitalState.LOW);
             Led led = new Led(spec.label(), spec.line(), out, activeLow, spec.trigger(), spec.pattern());
             // Registered before the kthread, so released after it: nothing can switch the LED back on.
             dev.addAction(() -> led.set(false));
