@@ -1,10 +1,8 @@
 package io.kdrv.benchmarks;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
@@ -261,25 +258,8 @@ final class HotplugBench {
     }
 
     private static BootResult fork(String side) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), CHILD_FLAG, side);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String result = null;
-        StringBuilder all = new StringBuilder();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                all.append(line).append('\n');
-                if (line.startsWith(RESULT)) {
-                    result = line;
-                }
-            }
-        }
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || result == null) {
-            p.destroyForcibly();
-            throw new IllegalStateException("hot-plug boot child JVM (" + side + ") failed:\n" + all);
-        }
-        return BootResult.decode(result);
+        return BootResult.decode(ChildJvm.run(List.of("--sun-misc-unsafe-memory-access=allow"),
+                List.of(CHILD_FLAG, side), RESULT));
     }
 
     static BootResult measureBoot(String side, Map<String, Path> all) throws Exception {

@@ -2,18 +2,14 @@ package io.kdrv.benchmarks;
 
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.WaitQueue;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,8 +26,10 @@ final class IdleThreads {
     }
 
     record Result(double createNanos, double rssBytes, double heapBytes, double stopNanos) {
+        static final String PREFIX = "IDLE-RESULT ";
+
         String encode() {
-            return "IDLE-RESULT " + createNanos + " " + rssBytes + " " + heapBytes + " " + stopNanos;
+            return PREFIX + createNanos + " " + rssBytes + " " + heapBytes + " " + stopNanos;
         }
 
         static Result decode(String line) {
@@ -91,27 +89,7 @@ final class IdleThreads {
      * {@link Result} line it prints (also used by benchmark 7).
      */
     static Result fork(List<String> jvmOptions, String childFlag, String side, int n) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), childFlag, side,
-                Integer.toString(n)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String result = null;
-        StringBuilder all = new StringBuilder();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                all.append(line).append('\n');
-                if (line.startsWith("IDLE-RESULT ")) {
-                    result = line;
-                }
-            }
-        }
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || result == null) {
-            p.destroyForcibly();
-            throw new IllegalStateException("child JVM (" + childFlag + " " + side + ") failed:\n" + all);
-        }
-        return Result.decode(result);
+        return Result.decode(ChildJvm.run(jvmOptions, List.of(childFlag, side, Integer.toString(n)), Result.PREFIX));
     }
 
     static Result measure(String side, int n) throws Exception {

@@ -124,20 +124,11 @@ final class ManyDevices {
                             + "), expected BOUND with a kthread");
                 }
             }
-            return new IdleThreads.Group() {
-                @Override
-                public List<Thread> threads() {
-                    return javaThreads(ks);
+            return group(ks, () -> {
+                for (String name : names) {
+                    bed.removeDevice(name);
                 }
-
-                @Override
-                public void stop() {
-                    for (String name : names) {
-                        bed.removeDevice(name);
-                    }
-                    requireExited(ks);
-                }
-            };
+            });
         }
 
         @Override
@@ -152,6 +143,15 @@ final class ManyDevices {
         for (int i = 0; i < n; i++) {
             ks[i] = Kthread.run(ManyDevices::sleepUntilStopped, new WaitQueue(), NAME_FMT, "dev" + i);
         }
+        return group(ks, () -> {
+            for (Kthread k : ks) {
+                k.stop();
+            }
+        });
+    }
+
+    /** {@code ks} as a group whose stop runs {@code stopAll}, then checks every kthread has exited. */
+    private static IdleThreads.Group group(Kthread[] ks, Runnable stopAll) {
         return new IdleThreads.Group() {
             @Override
             public List<Thread> threads() {
@@ -160,9 +160,7 @@ final class ManyDevices {
 
             @Override
             public void stop() {
-                for (Kthread k : ks) {
-                    k.stop();
-                }
+                stopAll.run();
                 requireExited(ks);
             }
         };
