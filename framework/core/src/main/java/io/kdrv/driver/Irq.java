@@ -21,6 +21,15 @@ public interface Irq {
     /** Edges dropped because the FIFO was full: never silent. */
     long overflows();
 
+    /**
+     * Edges the kernel dropped before kdrv could read them (gaps in the kernel's per-line sequence numbers on a
+     * GPIO character device; always 0 on the mock board). Counted apart from {@link #overflows()}, which are kdrv's
+     * own FIFO's.
+     */
+    default long lost() {
+        return 0;
+    }
+
     /** Edges ignored by software debounce. */
     long debounced();
 

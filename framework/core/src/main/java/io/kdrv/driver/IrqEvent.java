@@ -7,8 +7,10 @@ import com.pi4j.io.gpio.digital.DigitalState;
  *
  * @param line      the GPIO line (BCM number)
  * @param state     the level after the edge (HIGH = rising)
- * @param timestampNanos {@link System#nanoTime()} taken in the top half, when the edge was seen
- * @param sequence  1-based count of edges seen on this IRQ (including dropped ones), so gaps show overflow
+ * @param timestampNanos when the edge happened, in the {@link System#nanoTime()} time base: the kernel's
+ *                  CLOCK_MONOTONIC timestamp on a GPIO character device, the top half's clock on the mock board
+ * @param sequence  1-based count of edges on this line (including dropped ones: the kernel's per-line sequence
+ *                  number on a GPIO character device), so gaps show edges lost or dropped
  */
 public record IrqEvent(int line, DigitalState state, long timestampNanos, long sequence) {
     public boolean rising() {
