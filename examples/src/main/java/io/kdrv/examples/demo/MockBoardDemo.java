@@ -101,7 +101,7 @@ public final class MockBoardDemo implements EventHandler {
     private final class ExitCode implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
-            finished.waitForCompletion();
+            finished.waitForCompletionInterruptible();
             return ok ? 0 : 1;
         }
     }

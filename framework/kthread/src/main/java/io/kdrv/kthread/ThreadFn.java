@@ -1,5 +1,7 @@
 package io.kdrv.kthread;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * The body of a {@link Kthread}: Linux's {@code int (*threadfn)(void *data)}.
  *
@@ -10,6 +12,7 @@ package io.kdrv.kthread;
  *
  * @param <T> the type of the data handed to the function
  */
+@ConsumerType
 @FunctionalInterface
 public interface ThreadFn<T> {
     /**

@@ -29,9 +29,11 @@ import java.util.function.BooleanSupplier;
  *   <li>{@link Kthread#stop()} and {@link Kthread#wakeUp()} also wake a kthread waiting here; the wait then
  *       re-evaluates its condition and sleeps again if it is still false. That is why a kthread's condition should
  *       include {@link Kthread#shouldStop()}.</li>
- *   <li>Waits are interruptible: an interrupt while the condition is false ends the wait with
- *       {@link InterruptedException} (and clears the interrupt status). A condition that is already true wins over
- *       a pending interrupt.</li>
+ *   <li>Names say whether a wait is interruptible, as in Linux: {@link #waitEvent} and
+ *       {@link #waitEventTimeout} ignore Java interrupts (the interrupt status is set again on return);
+ *       in {@link #waitEventInterruptible} and {@link #waitEventInterruptibleTimeout} an interrupt while the
+ *       condition is false ends the wait with {@link InterruptedException} (and clears the interrupt status). A
+ *       condition that is already true wins over a pending interrupt.</li>
  *   <li>Waking is lock-free and allocation-free when nobody waits; waiting allocates nothing.</li>
  * </ul>
  */
@@ -40,6 +42,33 @@ public final class WaitQueue {
 
     /** Creates an empty wait queue. */
     public WaitQueue() {
+    }
+
+    /**
+     * {@code wait_event}: returns once {@code cond} is true, at once if it already is. Uninterruptible: a Java
+     * interrupt does not end the wait; the interrupt status is kept and set again on return. A
+     * {@link Kthread#stop()} wakes the waiter so that it re-evaluates {@code cond}, which should therefore include
+     * {@link Kthread#shouldStop()} for a kthread.
+     *
+     * @param cond the condition, evaluated by the waiting thread
+     * @throws NullPointerException if {@code cond} is null
+     */
+    public void waitEvent(BooleanSupplier cond) {
+        waiters.awaitUninterruptibly(Objects.requireNonNull(cond, "cond"), -1);
+    }
+
+    /**
+     * {@code wait_event_timeout}: returns once {@code cond} is true or the timeout elapsed. Uninterruptible like
+     * {@link #waitEvent}.
+     *
+     * @param cond    the condition, evaluated by the waiting thread
+     * @param timeout the longest wait; zero or negative only evaluates {@code cond}
+     * @return the remaining nanoseconds, at least 1, if {@code cond} became true (even exactly at the deadline);
+     *         0 if the timeout elapsed with {@code cond} still false
+     * @throws NullPointerException if an argument is null
+     */
+    public long waitEventTimeout(BooleanSupplier cond, Duration timeout) {
+        return waiters.awaitUninterruptibly(Objects.requireNonNull(cond, "cond"), Durations.toNanos(timeout));
     }
 
     /**

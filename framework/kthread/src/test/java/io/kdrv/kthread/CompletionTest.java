@@ -119,12 +119,66 @@ class CompletionTest {
     }
 
     @Test
-    void anInterruptEndsTheWait() {
+    void anInterruptEndsTheInterruptibleWaits() {
         Completion c = new Completion();
         Thread.currentThread().interrupt();
-        assertThrows(InterruptedException.class, c::waitForCompletion);
+        assertThrows(InterruptedException.class, c::waitForCompletionInterruptible);
         Thread.currentThread().interrupt();
-        assertThrows(InterruptedException.class, () -> c.waitForCompletionTimeout(TIMEOUT));
+        assertThrows(InterruptedException.class, () -> c.waitForCompletionInterruptibleTimeout(TIMEOUT));
         assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void anAvailableCompletionWinsOverAPendingInterrupt() throws InterruptedException {
+        Completion c = new Completion();
+        c.complete();
+        Thread.currentThread().interrupt();
+        assertTrue(c.waitForCompletionInterruptibleTimeout(TIMEOUT));
+        assertTrue(Thread.interrupted(), "the interrupt is left pending");
+    }
+
+    @Test
+    void theUninterruptibleWaitsIgnoreAnInterruptAndKeepIt() {
+        Completion c = new Completion();
+        Thread.currentThread().interrupt();
+        assertFalse(c.waitForCompletionTimeout(Duration.ofMillis(30)), "waits out its timeout");
+        assertTrue(Thread.interrupted(), "interrupt status set again on return");
+    }
+
+    @Test
+    void anInterruptDuringTheUninterruptibleWaitDoesNotEndIt() {
+        Completion c = new Completion();
+        Completion interrupted = new Completion();
+        Kthread k = Kthread.run(d -> {
+            c.waitForCompletion();
+            int r = Thread.currentThread().isInterrupted() ? 1 : 0;
+            interrupted.complete();
+            return r;
+        }, null, "cmp-unintr");
+        Await.state(k, Kthread.State.SLEEPING);
+        k.javaThread().interrupt();
+        // It must sleep on: give it a bounded chance to (wrongly) return, then complete.
+        assertFalse(interrupted.waitForCompletionTimeout(Duration.ofMillis(100)), "the interrupt ended the wait");
+        Await.state(k, Kthread.State.SLEEPING);
+        c.complete();
+        Await.exited(k);
+        assertEquals(1, k.stop(), "the interrupt status is re-asserted on return");
+        assertFalse(c.completionDone(), "the completion was consumed");
+    }
+
+    @Test
+    void stopEndsEveryCompletionWait() {
+        Completion c = new Completion();
+        Kthread intr = Kthread.run(d -> {
+            c.waitForCompletionInterruptible();
+            return Kthread.shouldStop() ? 1 : 0;
+        }, null, "cmp-stop-i");
+        Kthread intrTimed = Kthread.run(d -> c.waitForCompletionInterruptibleTimeout(TIMEOUT) ? 0 : 2, null,
+                "cmp-stop-it");
+        Await.state(intr, Kthread.State.SLEEPING);
+        Await.state(intrTimed, Kthread.State.SLEEPING);
+        assertEquals(1, intr.stop());
+        assertEquals(2, intrTimed.stop());
+        assertFalse(c.completionDone());
     }
 }

@@ -52,6 +52,28 @@ class StopWakesEveryWaitTest {
     }
 
     @Test
+    void uninterruptibleWaitQueue() throws Exception {
+        WaitQueue wq = new WaitQueue();
+        assertStopWakes(d -> {
+            wq.waitEvent(Kthread::shouldStop);
+            return 6;
+        }, 6, Kthread.State.SLEEPING);
+        assertStopWakes(d -> wq.waitEventTimeout(Kthread::shouldStop, Duration.ofHours(1)) > 0 ? 7 : -7, 7,
+                Kthread.State.SLEEPING);
+    }
+
+    @Test
+    void interruptibleCompletion() throws Exception {
+        Completion c = new Completion();
+        assertStopWakes(d -> {
+            c.waitForCompletionInterruptible();
+            return 8;
+        }, 8, Kthread.State.SLEEPING);
+        assertStopWakes(d -> c.waitForCompletionInterruptibleTimeout(Duration.ofHours(1)) ? -9 : 9, 9,
+                Kthread.State.SLEEPING);
+    }
+
+    @Test
     void periodicTimer() throws Exception {
         assertStopWakes(d -> new PeriodicTimer(Duration.ofHours(1)).waitNextPeriod() ? -5 : 5, 5, Kthread.State.SLEEPING);
     }

@@ -2,6 +2,7 @@ package io.kdrv.kthread;
 
 import static io.kdrv.kthread.Await.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,6 +151,34 @@ class WaitQueueTest {
 
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, () -> wq.waitEventInterruptibleTimeout(() -> false, TIMEOUT));
+    }
+
+    @Test
+    void theUninterruptibleWaitsIgnoreAnInterruptAndKeepIt() {
+        WaitQueue wq = new WaitQueue();
+        Thread.currentThread().interrupt();
+        assertEquals(0, wq.waitEventTimeout(() -> false, Duration.ofMillis(30)), "waits out its timeout");
+        assertTrue(Thread.interrupted(), "interrupt status set again on return");
+        assertEquals(0, wq.waiterCount());
+    }
+
+    @Test
+    void anInterruptDuringWaitEventDoesNotEndIt() {
+        WaitQueue wq = new WaitQueue();
+        java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+        Completion returned = new Completion();
+        Kthread k = Kthread.run(d -> {
+            wq.waitEvent(() -> flag.get() || Kthread.shouldStop());
+            returned.complete();
+            return Thread.currentThread().isInterrupted() ? 1 : 0;
+        }, null, "wq-unintr");
+        Await.state(k, Kthread.State.SLEEPING);
+        k.javaThread().interrupt();
+        assertFalse(returned.waitForCompletionTimeout(Duration.ofMillis(100)), "the interrupt ended the wait");
+        flag.set(true);
+        wq.wakeUp();
+        Await.exited(k);
+        assertEquals(1, k.stop(), "the interrupt status is re-asserted on return");
     }
 
     private static int size(List<Integer> list) {

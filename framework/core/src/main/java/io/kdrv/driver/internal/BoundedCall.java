@@ -63,28 +63,13 @@ final class BoundedCall {
      * @return true if it returned within {@code timeout} (see {@link #error()}); false if it is still running
      */
     boolean await(Duration timeout) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            for (;;) {
-                long left = deadline - System.nanoTime();
-                try {
-                    if (done.waitForCompletionTimeout(Duration.ofNanos(Math.max(0, left))) || finished) {
-                        reap();
-                        return true;
-                    }
-                    if (left <= 0 || Kthread.shouldStop()) {
-                        return false;
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true; // deferred: the bounded wait itself is the contract
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        // Uninterruptible (an interrupt stays pending: the bounded wait itself is the contract); a stopped
+        // kthread caller returns early with false.
+        if (done.waitForCompletionTimeout(timeout) || finished) {
+            reap();
+            return true;
         }
+        return false;
     }
 
     /** The body has returned: wait for its kthread to exit so no kthread outlives the call. */

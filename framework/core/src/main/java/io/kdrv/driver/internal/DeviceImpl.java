@@ -379,20 +379,12 @@ final class DeviceImpl implements Device {
         } catch (IllegalStateException alreadyDestroyed) {
             drained.complete();
         }
-        boolean interrupted = false;
         Duration timeout = stopTimeout.get();
-        try {
-            if (!drained.waitForCompletionTimeout(timeout)) {
-                LOG.warn("device {}: kthread worker {} did not drain its queue within {} ms; stopping it (pending work dropped)",
-                        name, w.thread().name(), timeout.toMillis());
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
+        if (!drained.waitForCompletionTimeout(timeout)) { // uninterruptible: an interrupt stays pending
+            LOG.warn("device {}: kthread worker {} did not drain its queue within {} ms; stopping it (pending work dropped)",
+                    name, w.thread().name(), timeout.toMillis());
         }
         stopKthread(w.thread());
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ board

@@ -400,24 +400,9 @@ public final class DriverCore implements DeviceManager, AutoCloseable {
             }
         }
 
-        /** Bounded, interrupt-deferring wait. */
+        /** Bounded, uninterruptible wait (an interrupt stays pending for the caller). */
         boolean await(Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            boolean interrupted = false;
-            try {
-                for (;;) {
-                    long left = deadline - System.nanoTime();
-                    try {
-                        return done.waitForCompletionTimeout(Duration.ofNanos(Math.max(0, left)));
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            return done.waitForCompletionTimeout(timeout);
         }
 
         T get(Duration timeout) {

@@ -598,10 +598,6 @@ class DriverCoreTest extends CoreTestBase {
     }
 
     private static boolean waitFor(Completion c) {
-        try {
-            return c.waitForCompletionTimeout(Duration.ofSeconds(30));
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return c.waitForCompletionTimeout(Duration.ofSeconds(30));
     }
 }
