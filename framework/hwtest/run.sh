@@ -31,9 +31,14 @@ die() { echo "hwtest-run: ERROR: $*" >&2; exit 1; }
 [ -f "$CACHE/current" ] || die "no prepared rig in $CACHE: run framework/hwtest/prepare.sh (as root) first"
 . "$CACHE/current"
 [ -f "$VMLINUX" ] && [ -f "$INITRAMFS" ] || die "the rig in $CACHE is incomplete: run framework/hwtest/prepare.sh"
+# Several worktrees may share the cache: boot the initramfs of this revision of guest/init when it was built.
 RIG_NOW=$(cat "$HERE/prepare.sh" "$HERE/guest/init" | sha256sum | cut -c1-12)
-[ "$RIG_NOW" = "$RIG_HASH" ] || echo "hwtest-run: WARNING: $CACHE was prepared by another revision of the rig" \
-  "($RIG_HASH, this one is $RIG_NOW): run prepare.sh to rebuild the initramfs" >&2
+if [ -f "$(dirname "$VMLINUX")/initramfs-$RIG_NOW.cpio" ]; then
+  INITRAMFS=$(dirname "$VMLINUX")/initramfs-$RIG_NOW.cpio
+else
+  echo "hwtest-run: WARNING: $CACHE was last prepared by another revision of the rig ($RIG_HASH, this one is" \
+    "$RIG_NOW): booting $(basename "$INITRAMFS"); run this prepare.sh to boot this revision's guest/init" >&2
+fi
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run framework/hwtest/prepare.sh"
 
 if [ -z "$OUT" ]; then
@@ -44,7 +49,12 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
 # The command the guest's /init runs (sh, in /project, with /run/hwtest.env exported).
-JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+# The guest sees the host's /usr, so the JDK must live there.
+JAVA=${KDRV_HWTEST_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+case $(readlink -f "$JAVA") in
+  /usr/*) [ -x "$JAVA" ] || die "$JAVA missing: the guest runs the host's JDK 25 (set KDRV_HWTEST_JAVA)" ;;
+  *) die "$JAVA is not under /usr, which is all the guest sees of the host (set KDRV_HWTEST_JAVA)" ;;
+esac
 GUEST_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xmx512m --enable-native-access=ALL-UNNAMED"
 {
   echo "export HWTEST_JAVA=$JAVA"
@@ -78,7 +88,7 @@ if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
   die "TIMEOUT: the guest did not finish within ${TIMEOUT}s (qemu killed); console in $OUT/console.log"
 fi
 [ "$qemu_rc" = 0 ] || die "qemu exited with $qemu_rc after ${secs}s; console in $OUT/console.log"
-grep -q '^hwtest-init: FAILED' "$OUT/console.log" && die "the guest's /init failed (see above)"
+grep -q '^hwtest-init: FAILED' "$OUT/console.log" && die "$(grep -m1 '^hwtest-init: FAILED' "$OUT/console.log")"
 [ -f "$OUT/rc" ] || die "the guest command did not finish (no $OUT/rc) after ${secs}s"
 rc=$(cat "$OUT/rc")
 if [ "$SUMMARY" = 1 ]; then

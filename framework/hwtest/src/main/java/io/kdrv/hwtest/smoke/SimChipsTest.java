@@ -8,6 +8,7 @@ import io.kdrv.hwtest.Rig.SimChip;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -46,5 +47,17 @@ class SimChipsTest {
       assertTrue(Files.isDirectory(c.sim().resolve("sim_gpio0")), "no sim_gpio0 in " + c.sim());
       assertTrue(Files.isDirectory(c.sim().resolve("sim_gpio" + (c.lines() - 1))), "no last sim line in " + c.sim());
     }
+  }
+
+  @Test
+  void lineNamesAreWhatLabelBasedSelectionExpects() throws InterruptedException {
+    // gpioinfo (libgpiod) reads them through GPIO_V2_GET_LINEINFO, the path a provider uses
+    String a = Rig.exec(Duration.ofSeconds(30), "gpioinfo", Rig.chipA().name()).output();
+    for (int i = 0; i < 28; i++) {
+      assertTrue(a.matches("(?s).*\\bline\\s+" + i + ":\\s+\"GPIO" + i + "\".*"), "line " + i + " of chip A: " + a);
+    }
+    String b = Rig.exec(Duration.ofSeconds(30), "gpioinfo", Rig.chipB().name()).output();
+    assertTrue(b.matches("(?s).*\\bline\\s+3:\\s+\"B3\".*"), "line 3 of chip B: " + b);
+    assertTrue(b.matches("(?s).*\\bline\\s+4:\\s+unnamed.*"), "line 4 of chip B: " + b);
   }
 }
