@@ -71,17 +71,26 @@ GUEST_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xmx5
 
 echo "hwtest-run: booting $KERNEL_RELEASE ($KERNEL_PACKAGE_VERSION), project $PROJECT, timeout ${TIMEOUT}s, output $OUT" >&2
 start=$(date +%s)
-set +e
-# stdin from /dev/null: the guest needs no input, and qemu must not put a terminal into raw mode.
-timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 \
-  -accel tcg,thread=multi -cpu max -smp 2 -m 2048 -nodefaults -display none -serial stdio -no-reboot \
-  -kernel "$VMLINUX" -initrd "$INITRAMFS" -append "console=ttyS0 quiet panic=-1" \
-  -virtfs local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on \
-  -virtfs "local,path=$PROJECT,mount_tag=project,security_model=none,readonly=on" \
-  -virtfs "local,path=$OUT,mount_tag=hwout,security_model=none" \
-  </dev/null 2>&1 | tr -d '\r' | tee "$OUT/console.log"
-qemu_rc=${PIPESTATUS[0]}
-set -e
+# qemu under timeout, in the background so that a TERM or INT to this script (e.g. from .ci/run's overall timeout)
+# stops qemu too; stdin from /dev/null: the guest needs no input, and qemu must not put a terminal into raw mode.
+stop_qemu() { [ -f "$OUT/qemu.pid" ] && kill "$(cat "$OUT/qemu.pid")" 2>/dev/null; true; }
+trap 'stop_qemu; exit 130' INT TERM
+{
+  timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 \
+    -accel tcg,thread=multi -cpu max -smp 2 -m 2048 -nodefaults -display none -serial stdio -no-reboot \
+    -kernel "$VMLINUX" -initrd "$INITRAMFS" -append "console=ttyS0 quiet panic=-1" \
+    -virtfs local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on \
+    -virtfs "local,path=$PROJECT,mount_tag=project,security_model=none,readonly=on" \
+    -virtfs "local,path=$OUT,mount_tag=hwout,security_model=none" \
+    </dev/null 2>&1 &
+  echo $! > "$OUT/qemu.pid"
+  rc=0
+  wait $! || rc=$? # set -e holds in this subshell too
+  echo $rc > "$OUT/qemu.rc"
+} | tr -d '\r' | tee "$OUT/console.log" &
+wait $! || true
+trap - INT TERM
+qemu_rc=$(cat "$OUT/qemu.rc" 2>/dev/null || echo 255)
 secs=$(( $(date +%s) - start ))
 
 if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
