@@ -24,8 +24,12 @@ import java.util.function.BooleanSupplier;
  *   <li>The condition is evaluated by the waiting thread, before sleeping and after every wake-up, so it must be
  *       cheap, side-effect free and must not sleep. Make the state it reads safely published (a volatile or atomic
  *       field, or a lock) and change it <em>before</em> calling {@code wakeUp}: then no wake-up is lost.</li>
- *   <li>Waiters are woken in FIFO order. {@link #wakeUp()} wakes one waiter (like an exclusive waiter in Linux or
- *       {@code Condition.signal}); when waiters wait for different conditions use {@link #wakeUpAll()}.</li>
+ *   <li>{@link #wakeUp()} wakes every waiter, in FIFO order, as Linux's {@code wake_up} does for the
+ *       (non-exclusive) waiters of {@code wait_event*}: each re-evaluates its own condition. So a wake-up can
+ *       never be spent on one waiter while another, whose condition is just as true, sleeps on (waking only one
+ *       lost wake-ups whenever that one was leaving on its timeout, or several waiters shared a condition). With
+ *       a single waiter, the usual case, this costs nothing extra. kdrv has no exclusive waiters, so
+ *       {@link #wakeUpAll()} does the same.</li>
  *   <li>{@link Kthread#stop()} and {@link Kthread#wakeUp()} also wake a kthread waiting here; the wait then
  *       re-evaluates its condition and sleeps again if it is still false. That is why a kthread's condition should
  *       include {@link Kthread#shouldStop()}.</li>
@@ -97,14 +101,14 @@ public final class WaitQueue {
     }
 
     /**
-     * Wakes the longest-waiting thread, which re-evaluates its condition. Does nothing when nobody waits.
-     * Make the condition true before calling.
+     * {@code wake_up}: wakes every waiting thread; each re-evaluates its condition. Does nothing (lock-free, no
+     * allocation) when nobody waits. Make the condition true before calling.
      */
     public void wakeUp() {
-        waiters.wakeOne();
+        waiters.wakeAll();
     }
 
-    /** Wakes every waiting thread; each re-evaluates its condition. Does nothing when nobody waits. */
+    /** {@code wake_up_all}: the same as {@link #wakeUp()} (there are no exclusive waiters in kdrv). */
     public void wakeUpAll() {
         waiters.wakeAll();
     }

@@ -56,16 +56,16 @@ class WaitQueueTest {
     }
 
     @Test
-    void wakeUpWakesOneWaiterInFifoOrderAndWakeUpAllWakesTheRest() {
+    void wakeUpWakesEveryWaiterAndOnlyThoseWhoseConditionIsTruePass() {
         WaitQueue wq = new WaitQueue();
         WaitQueue parking = new WaitQueue();
-        AtomicBoolean go = new AtomicBoolean();
+        AtomicBoolean[] go = {new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean()};
         List<Integer> passed = new ArrayList<>();
         List<Kthread> waiters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int id = i;
             waiters.add(Kthread.run(d -> {
-                wq.waitEventInterruptible(go::get);
+                wq.waitEventInterruptible(go[id]::get);
                 synchronized (passed) {
                     passed.add(id);
                 }
@@ -73,20 +73,29 @@ class WaitQueueTest {
                 return 0;
             }, null, "wq-waiter/%d", i));
             int queued = i + 1;
-            Await.until("waiter " + i + " to queue", () -> wq.waiterCount() == queued); // fixes the FIFO order
+            Await.until("waiter " + i + " to queue", () -> wq.waiterCount() == queued);
         }
+        long[] wakeups = waiters.stream().mapToLong(Kthread::wakeups).toArray();
 
-        go.set(true);
+        go[1].set(true);
         wq.wakeUp();
-        assertEquals(2, wq.waiterCount(), "wakeUp() took exactly one waiter off the queue");
-        Await.until("one waiter to pass", () -> size(passed) == 1);
-        // The other two are asleep and nobody woke them: a stale permit or spurious return cannot let them through.
-        assertEquals(2, wq.waiterCount());
-        assertEquals(List.of(0), snapshot(passed), "the longest waiter goes first");
+        Await.until("waiter 1 to pass", () -> size(passed) == 1);
+        assertEquals(List.of(1), snapshot(passed));
+        // wake_up: every waiter was woken and re-evaluated its condition; the other two went back to sleep.
+        for (int i : new int[] {0, 2}) {
+            Kthread k = waiters.get(i);
+            long before = wakeups[i];
+            Await.until(k.name() + " to be woken and asleep again",
+                    () -> k.wakeups() > before && k.state() == Kthread.State.SLEEPING);
+        }
+        Await.until("two waiters queued again", () -> wq.waiterCount() == 2);
+        assertEquals(1, size(passed), "a false condition does not let a woken waiter through");
 
+        go[0].set(true);
+        go[2].set(true);
         wq.wakeUpAll();
-        assertEquals(0, wq.waiterCount());
         Await.until("all waiters to pass", () -> size(passed) == 3);
+        assertEquals(0, wq.waiterCount());
         for (Kthread k : waiters) {
             assertEquals(0, k.stop());
         }

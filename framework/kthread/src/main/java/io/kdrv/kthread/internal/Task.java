@@ -97,6 +97,17 @@ public final class Task {
     }
 
     /**
+     * Owner only: back to {@link #RUNNING} at the end of a wait, atomically: either a waker's
+     * {@link #wakeFrom} CAS came first (and this returns true, ordered after the waker's writes), or it comes
+     * later and fails.
+     *
+     * @return true if a waker had already moved the task to RUNNING
+     */
+    public boolean finishWait() {
+        return (int) STATE.getAndSet(this, RUNNING) == RUNNING;
+    }
+
+    /**
      * Owner only: parks while the task is still in {@code sleepState} (set by {@link #prepare}), until a waker
      * moves it out, the deadline passes, or the thread is interrupted. Spurious returns of {@code park} and
      * stale permits are absorbed here: only a state change by a waker counts as a wake-up.

@@ -17,6 +17,14 @@ import java.util.function.BooleanSupplier;
  *       sleeper sees the condition.</li>
  *   <li>A waiter stays queued across its whole wait loop and only leaves in {@code finish}; a waker unlinks
  *       the tasks it wakes, so {@code wakeOne} never wakes the same waiter twice.</li>
+ *   <li>No wake-up is lost to a leaving waiter. {@code wakeOne} chooses one sleeper; if that sleeper is just
+ *       leaving on its timeout or an interrupt (its last look at the condition was before the waker's change),
+ *       it would take the wake-up with it and a waiter behind it, whose condition is now true, would sleep on.
+ *       ({@code WaitQueue.wakeUp} wakes all, like Linux for non-exclusive waiters; {@code wakeOne} serves the
+ *       exclusive, count-exact {@code Completion}.) A waiter that leaves without success hands a wake-up it got
+ *       on to the next sleeper: {@code finish} atomically swaps its state to
+ *       RUNNING, which tells it whether a waker moved it since its last condition check (the waker's CAS and the
+ *       swap are ordered, so exactly one of them sees the other).</li>
  * </ul>
  *
  * <p>Internal: not part of the exported API.
@@ -62,11 +70,13 @@ public final class WaitList {
         final long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         final Task self = Task.current();
         boolean interrupted = false;
+        boolean success = false;
         try {
             for (;;) {
                 prepare(self);
                 VarHandle.fullFence(); // our enqueue + SLEEPING before the condition read; pairs with wake*()
                 if (cond.getAsBoolean()) {
+                    success = true;
                     return timed ? Math.max(1, deadline - System.nanoTime()) : 1;
                 }
                 if (Thread.interrupted()) {
@@ -82,11 +92,16 @@ public final class WaitList {
                 // Most wake-ups find the condition true: look before re-queueing (saves a lock round trip, and a
                 // woken waiter never shows up on the queue again). If it is still false, prepare() + re-check.
                 if (cond.getAsBoolean()) {
+                    success = true;
                     return timed ? Math.max(1, deadline - System.nanoTime()) : 1;
                 }
             }
         } finally {
-            finish(self);
+            if (finish(self) && !success) {
+                // A waker chose us after our last condition check, and we leave on timeout/interrupt without
+                // acting on it: pass it to the next sleeper (at worst a spurious wake-up there).
+                wakeOne();
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -105,9 +120,13 @@ public final class WaitList {
         }
     }
 
-    /** {@code finish_wait}: running again, and off the queue unless a waker already took us off. */
-    private void finish(Task t) {
-        t.running();
+    /**
+     * {@code finish_wait}: running again, and off the queue unless a waker already took us off.
+     *
+     * @return true if a waker moved the task to RUNNING since its last {@code prepare}
+     */
+    private boolean finish(Task t) {
+        boolean woken = t.finishWait();
         // Only the owner sets t.list non-null, so a null read is never stale; a non-null read is re-checked.
         if (t.list == this) {
             synchronized (lock) {
@@ -116,6 +135,7 @@ public final class WaitList {
                 }
             }
         }
+        return woken;
     }
 
     /**
