@@ -19,12 +19,16 @@ import org.slf4j.LoggerFactory;
  * <p>Contract:
  * <ul>
  *   <li><b>Ordering</b>: items run in the order their {@code queue*} calls took effect; delayed items join the
- *       queue when their delay expires, in deadline order (equal deadlines in arming order). Exactly one item runs
- *       at a time, always on {@link #thread()}.</li>
+ *       queue at the moment their delay expires, in deadline order (equal deadlines in arming order), even while
+ *       the worker is busy: an item queued after a delayed item's deadline runs after it, a flush or
+ *       {@link #destroy()} after that deadline waits for it. Exactly one item runs at a time, always on
+ *       {@link #thread()}.</li>
  *   <li><b>Pending</b>: an item is pending from queueing until it starts running. Queueing a pending item does
  *       nothing and returns false; an item may be queued again while it runs (it then runs once more).</li>
  *   <li><b>Timers</b>: the worker kthread itself sleeps until the earliest delayed deadline; there is no timer
- *       thread.</li>
+ *       thread. Instead, every call that appends to the queue, flushes or destroys first moves each expired
+ *       delayed item into the queue in deadline order (as does the worker loop), so the order is the one a timer
+ *       firing at the deadline would have produced.</li>
  *   <li><b>Failures</b>: an exception thrown by an item is logged (WARN) and the worker carries on.</li>
  *   <li><b>Waiting from the worker</b>: flushes and {@link #destroy()} called from one of this worker's own items
  *       would wait for themselves; they throw {@link IllegalStateException} instead.
@@ -122,6 +126,7 @@ public final class KthreadWorker {
             if (work.queuedSeq != 0 || work.canceling > 0) {
                 return false;
             }
+            fireExpiredTimers(System.nanoTime()); // an expired delayed item was queued before us
             enqueue(work);
         }
         thread.wakeUp();
@@ -200,6 +205,7 @@ public final class KthreadWorker {
 
     private void arm(KthreadDelayedWork dwork, long nanos) { // under lock: __kthread_queue_delayed_work
         if (nanos == 0) {
+            fireExpiredTimers(System.nanoTime());
             enqueue(dwork.work);
             return;
         }
@@ -244,36 +250,87 @@ public final class KthreadWorker {
         Objects.requireNonNull(work, "work");
         final long target;
         synchronized (lock) {
-            if (work.worker != this || dead) {
-                return false;
-            }
-            if (work.queuedSeq != 0) {
-                target = work.queuedSeq;
-            } else if (current == work) {
-                target = currentSeq;
-            } else {
-                return false;
-            }
+            target = instanceToFlush(work);
         }
-        checkNotSelf("flushWork");
+        return awaitInstance(work, target, "flushWork");
+    }
+
+    /** Under lock: the sequence number of the queued or running instance of work, 0 if there is none. */
+    private long instanceToFlush(KthreadWork work) {
+        if (work.worker != this || dead) {
+            return 0;
+        }
+        if (work.queuedSeq != 0) {
+            return work.queuedSeq;
+        }
+        return current == work ? currentSeq : 0;
+    }
+
+    private boolean awaitInstance(KthreadWork work, long target, String what) throws InterruptedException {
+        if (target == 0) {
+            return false;
+        }
+        checkNotSelf(what);
         done.awaitInterruptibly(() -> instanceDone(work, target), -1);
         return true;
     }
 
     /**
+     * {@code flush_delayed_work} for a kthread worker: if {@code dwork}'s timer is armed, it is disarmed and the
+     * item queued now (at the tail, behind what is already queued); then, or if it was already queued or
+     * running, waits until that instance has finished (or was cancelled), like {@link #flushWork}. Later
+     * re-queueings are not waited for.
+     *
+     * @param dwork the item
+     * @return true if it waited (the item was armed, queued or running), false if it was idle or never queued on
+     *         this worker
+     * @throws InterruptedException  if interrupted while waiting (an armed item stays queued and will run)
+     * @throws IllegalStateException if called from this worker's thread while there is something to wait for
+     * @throws NullPointerException  if {@code dwork} is null
+     */
+    public boolean flushDelayedWork(KthreadDelayedWork dwork) throws InterruptedException {
+        Objects.requireNonNull(dwork, "dwork");
+        boolean queuedNow = false;
+        final long target;
+        synchronized (lock) {
+            if (dwork.work.worker == this && !dead && dwork.timerPending) {
+                checkNotSelf("flushDelayedWork");
+                fireExpiredTimers(System.nanoTime()); // earlier deadlines keep their place before it
+                if (dwork.timerPending) {
+                    timers.remove(dwork);
+                    dwork.timerPending = false;
+                    enqueue(dwork.work);
+                }
+                queuedNow = true;
+            }
+            target = instanceToFlush(dwork.work); // under the same lock: it may run as soon as we let go
+        }
+        if (queuedNow) {
+            thread.wakeUp();
+        }
+        return awaitInstance(dwork.work, target, "flushDelayedWork");
+    }
+
+    /**
      * {@code kthread_flush_worker}: waits until every item queued before the call has finished, including the one
-     * running. Armed delayed items are not waited for.
+     * running and delayed items whose deadline has passed (they count as queued at their deadline). Delayed items
+     * still armed are not waited for.
      *
      * @throws InterruptedException  if interrupted while waiting
      * @throws IllegalStateException if called from this worker's thread while there is something to wait for
      */
     public void flushWorker() throws InterruptedException {
         final long target;
+        final boolean fired;
         synchronized (lock) {
+            fired = fireExpiredTimers(System.nanoTime());
             target = lastSeq;
             if (flushedUpTo(target)) {
                 return;
             }
+        }
+        if (fired) {
+            thread.wakeUp();
         }
         checkNotSelf("flushWorker");
         done.awaitInterruptibly(() -> {
@@ -365,8 +422,8 @@ public final class KthreadWorker {
     // ------------------------------------------------------------------------------------------------ the end
 
     /**
-     * {@code kthread_destroy_worker}: refuses further queueing, cancels armed delayed items, waits for the queued
-     * items to run, then stops the worker kthread. Idempotent and safe to call concurrently; every call returns
+     * {@code kthread_destroy_worker}: refuses further queueing, cancels armed delayed items (those whose deadline
+     * has passed count as queued and run), waits for the queued items to run, then stops the worker kthread. Idempotent and safe to call concurrently; every call returns
      * once the kthread has exited. Uninterruptible: an interrupt is re-asserted on return.
      *
      * @throws IllegalStateException if called from one of this worker's own items
@@ -374,9 +431,11 @@ public final class KthreadWorker {
     public void destroy() {
         checkNotSelf("destroy");
         final long target;
+        boolean fired = false;
         synchronized (lock) {
             if (!destroyed) {
                 destroyed = true;
+                fired = fireExpiredTimers(System.nanoTime());
                 if (!timers.isEmpty()) {
                     LOG.debug("kthread worker {} destroyed: {} armed delayed works cancelled", thread.name(), timers.size());
                     for (KthreadDelayedWork d : timers) {
@@ -386,6 +445,9 @@ public final class KthreadWorker {
                 }
             }
             target = lastSeq;
+        }
+        if (fired) {
+            thread.wakeUp();
         }
         done.awaitUninterruptibly(() -> {
             synchronized (lock) {
@@ -474,13 +536,17 @@ public final class KthreadWorker {
         }
     }
 
-    private void fireExpiredTimers(long now) { // under lock: expired timers join the queue in deadline order
+    /** Under lock: expired timers join the queue in deadline order. Returns true if any did. */
+    private boolean fireExpiredTimers(long now) {
+        boolean fired = false;
         KthreadDelayedWork d;
         while ((d = timers.peek()) != null && d.deadline - now <= 0) {
             timers.poll();
             d.timerPending = false;
             enqueue(d.work);
+            fired = true;
         }
+        return fired;
     }
 
     private void runOne(KthreadWork work) {

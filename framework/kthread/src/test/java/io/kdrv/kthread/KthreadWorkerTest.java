@@ -367,6 +367,136 @@ class KthreadWorkerTest {
         assertFalse(cancelledRan.get());
     }
 
+    /** Worker busy on L; D armed for 50 ms; returns once D's deadline is 150 ms behind (D still waiting for L). */
+    private KthreadDelayedWork busyWorkerWithExpiredDelayedItem(KthreadWorker w, List<String> order) {
+        Completion started = new Completion();
+        assertTrue(w.queueWork(new KthreadWork(() -> {
+            started.complete();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            add(order, "L");
+        })));
+        assertTrue(started.waitForCompletionTimeout(TIMEOUT));
+        KthreadDelayedWork d = new KthreadDelayedWork(() -> add(order, "D"));
+        long armed = System.nanoTime();
+        assertTrue(w.queueDelayedWork(d, Duration.ofMillis(50)));
+        Await.until("150 ms to pass", () -> System.nanoTime() - armed >= Duration.ofMillis(150).toNanos());
+        assertTrue(synchronizedCopy(order).isEmpty(), "L still runs");
+        return d;
+    }
+
+    @Test
+    void anExpiredDelayedItemRunsBeforeAnItemQueuedAfterItsDeadline() throws InterruptedException {
+        KthreadWorker w = worker("wk-expired-order");
+        List<String> order = new ArrayList<>();
+        KthreadDelayedWork d = busyWorkerWithExpiredDelayedItem(w, order);
+        Completion x = new Completion();
+        assertTrue(w.queueWork(new KthreadWork(() -> {
+            add(order, "X");
+            x.complete();
+        })));
+        assertTrue(d.pending(), "queued behind L");
+        release.countDown();
+        assertTrue(x.waitForCompletionTimeout(TIMEOUT));
+        assertEquals(List.of("L", "D", "X"), synchronizedCopy(order), "Linux: D was queued at its expiry");
+    }
+
+    @Test
+    void flushWorkerAfterTheDeadlineWaitsForTheExpiredDelayedItem() throws InterruptedException {
+        KthreadWorker w = worker("wk-expired-flush");
+        List<String> order = new ArrayList<>();
+        Completion started = new Completion();
+        assertTrue(w.queueWork(new KthreadWork(() -> {
+            started.complete();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            add(order, "L");
+        })));
+        assertTrue(started.waitForCompletionTimeout(TIMEOUT));
+        AtomicReference<Kthread> flusherRef = new AtomicReference<>();
+        AtomicBoolean flushReturnedWhileDRan = new AtomicBoolean();
+        // D gives a flush that (wrongly) does not wait for it a bounded window to return while D still runs.
+        KthreadDelayedWork d = new KthreadDelayedWork(() -> {
+            Kthread f = flusherRef.get();
+            long end = System.nanoTime() + Duration.ofMillis(300).toNanos();
+            while (f.state() != Kthread.State.EXITED && System.nanoTime() - end < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // observation window, not a sync
+            }
+            flushReturnedWhileDRan.set(f.state() == Kthread.State.EXITED);
+            add(order, "D");
+        });
+        long armed = System.nanoTime();
+        assertTrue(w.queueDelayedWork(d, Duration.ofMillis(50)));
+        Await.until("150 ms to pass", () -> System.nanoTime() - armed >= Duration.ofMillis(150).toNanos());
+        AtomicReference<List<String>> seenByFlush = new AtomicReference<>();
+        Kthread flusher = Kthread.create(k -> {
+            w.flushWorker();
+            seenByFlush.set(synchronizedCopy(order));
+            return 0;
+        }, null, "wk-flusher");
+        flusherRef.set(flusher);
+        flusher.wakeUp();
+        Await.state(flusher, Kthread.State.SLEEPING);
+        release.countDown();
+        Await.exited(flusher);
+        assertEquals(0, flusher.stop());
+        assertFalse(flushReturnedWhileDRan.get(), "flushWorker() returned while the expired D still ran");
+        assertEquals(List.of("L", "D"), seenByFlush.get());
+    }
+
+    @Test
+    void destroyAfterTheDeadlineRunsTheExpiredDelayedItem() {
+        KthreadWorker w = KthreadWorker.create("wk-expired-destroy");
+        List<String> order = new ArrayList<>();
+        KthreadDelayedWork d = busyWorkerWithExpiredDelayedItem(w, order);
+        KthreadDelayedWork armed = new KthreadDelayedWork(() -> add(order, "armed"));
+        assertTrue(w.queueDelayedWork(armed, Duration.ofHours(1)));
+        Kthread destroyer = Kthread.run(k -> {
+            w.destroy();
+            return 0;
+        }, null, "wk-destroyer");
+        Await.until("destroy to wait for L", () -> destroyer.state() == Kthread.State.SLEEPING);
+        release.countDown();
+        Await.exited(destroyer);
+        assertEquals(0, destroyer.stop());
+        assertEquals(List.of("L", "D"), synchronizedCopy(order), "D had expired: it runs; the armed one is cancelled");
+        assertFalse(d.pending());
+        assertFalse(armed.pending());
+    }
+
+    @Test
+    void flushDelayedWorkQueuesAnArmedItemNowAndWaitsForIt() throws InterruptedException {
+        KthreadWorker w = worker("wk-flush-delayed");
+        List<String> order = new ArrayList<>();
+        KthreadDelayedWork d = new KthreadDelayedWork(() -> add(order, "D"));
+        assertFalse(w.flushDelayedWork(d), "never queued: nothing to wait for");
+        assertTrue(w.queueWork(new KthreadWork(() -> add(order, "before"))));
+        assertTrue(w.queueDelayedWork(d, Duration.ofHours(1)));
+        assertTrue(w.flushDelayedWork(d), "armed: queued now and waited for");
+        assertEquals(List.of("before", "D"), synchronizedCopy(order), "it joined the tail and has run");
+        assertFalse(d.pending());
+        assertFalse(w.flushDelayedWork(d), "idle again");
+
+        // Queued (behind a running item): waits for it without re-queueing.
+        Completion started = new Completion();
+        AtomicBoolean finished = new AtomicBoolean();
+        w.queueWork(blocker(started, finished));
+        assertTrue(started.waitForCompletionTimeout(TIMEOUT));
+        assertTrue(w.queueDelayedWork(d, Duration.ZERO));
+        Kthread flusher = Kthread.run(k -> w.flushDelayedWork(d) ? 1 : 0, null, "wk-dflusher");
+        Await.state(flusher, Kthread.State.SLEEPING);
+        release.countDown();
+        Await.exited(flusher);
+        assertEquals(1, flusher.stop());
+        assertEquals(List.of("before", "D", "D"), synchronizedCopy(order));
+    }
+
     // ---------------------------------------------------------------------------------------------- the end
 
     @Test
