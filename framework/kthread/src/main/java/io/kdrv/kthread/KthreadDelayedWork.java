@@ -10,7 +10,7 @@ public final class KthreadDelayedWork {
     /** The item that goes on the worker's list when the timer expires. */
     final KthreadWork work;
 
-    // Guarded by the worker's lock.
+    // Guarded by the worker's lock (timerPending is also read without it).
     long deadline;   // System.nanoTime() at which the timer expires
     long timerSeq;   // tie-breaker: equal deadlines run in the order they were armed
     volatile boolean timerPending;

@@ -303,6 +303,84 @@ class KthreadWorkerTest {
         assertFalse(b.cancelDelayedWorkSync(delayed));
     }
 
+    @Test
+    void aCancelledItemQueuedAgainRunsOnceAtItsNewPlace() throws InterruptedException {
+        KthreadWorker w = worker("wk-requeue-cancelled");
+        List<String> order = new ArrayList<>();
+        Completion started = new Completion();
+        AtomicBoolean finished = new AtomicBoolean();
+        w.queueWork(blocker(started, finished));
+        assertTrue(started.waitForCompletionTimeout(TIMEOUT));
+        KthreadWork a = new KthreadWork(() -> add(order, "A"));
+        KthreadWork b = new KthreadWork(() -> add(order, "B"));
+        KthreadWork x = new KthreadWork(() -> add(order, "X"));
+        assertTrue(w.queueWork(a));
+        assertTrue(w.queueWork(x));
+        assertTrue(w.cancelWorkSync(x), "pending: taken off the queue (its link stays until the worker passes it)");
+        assertFalse(x.pending());
+        assertTrue(w.queueWork(b));
+        assertTrue(w.queueWork(x), "idle again: queued anew, behind B");
+        assertFalse(w.queueWork(x));
+        assertTrue(w.cancelWorkSync(x));
+        assertTrue(w.queueWork(x), "a third instance, while two stale links are queued");
+        release.countDown();
+        w.flushWorker();
+        assertEquals(List.of("A", "B", "X"), synchronizedCopy(order));
+        assertTrue(w.queueWork(x), "its own link is free again");
+        w.flushWorker();
+        assertEquals(List.of("A", "B", "X", "X"), synchronizedCopy(order));
+    }
+
+    /**
+     * Pending answers are exact under races: for every item, the queueWork calls that returned true equal its
+     * runs plus the cancels that returned true.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void queueAndCancelRacingKeepExactCounts() throws InterruptedException {
+        KthreadWorker w = worker("wk-exact");
+        final int n = 16;
+        AtomicInteger[] runs = new AtomicInteger[n];
+        KthreadWork[] items = new KthreadWork[n];
+        for (int i = 0; i < n; i++) {
+            AtomicInteger r = runs[i] = new AtomicInteger();
+            items[i] = new KthreadWork(r::incrementAndGet);
+        }
+        java.util.concurrent.atomic.AtomicLongArray queued = new java.util.concurrent.atomic.AtomicLongArray(n);
+        java.util.concurrent.atomic.AtomicLongArray cancelled = new java.util.concurrent.atomic.AtomicLongArray(n);
+        long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        List<Kthread> threads = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            boolean canceller = p == 2;
+            threads.add(Kthread.run(d -> {
+                java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+                while (System.nanoTime() - end < 0) {
+                    int i = rnd.nextInt(n);
+                    if (canceller) {
+                        if (w.cancelWorkSync(items[i])) {
+                            cancelled.incrementAndGet(i);
+                        }
+                    } else if (w.queueWork(items[i])) {
+                        queued.incrementAndGet(i);
+                    }
+                }
+                return 0;
+            }, null, "wk-exact/%d", p));
+        }
+        for (Kthread t : threads) {
+            Await.exited(t);
+            assertEquals(0, t.stop());
+        }
+        w.flushWorker();
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            assertFalse(items[i].pending());
+            assertEquals(queued.get(i), runs[i].get() + cancelled.get(i), "item " + i);
+            total += queued.get(i);
+        }
+        assertTrue(total > 0);
+    }
+
     // ---------------------------------------------------------------------------------------------- delayed work
 
     @Test
