@@ -113,6 +113,9 @@ public final class EventHub implements EventHandler {
                 values.put(e.getKey(), n.doubleValue());
             }
         }
+        if (values.isEmpty()) {
+            return; // a state event (kdrv/device/BOUND, ...), not a reading
+        }
         latest.put(device, new Reading(device, topic, time, values));
         Series s = history.computeIfAbsent(device, d -> new Series());
         synchronized (s) {
