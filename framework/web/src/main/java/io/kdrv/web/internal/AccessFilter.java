@@ -33,6 +33,18 @@ public final class AccessFilter implements Filter {
         this.settings = settings;
     }
 
+    private static String queryToken(String query) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("token=")) {
+                return java.net.URLDecoder.decode(pair.substring(6), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -43,8 +55,9 @@ public final class AccessFilter implements Filter {
         resp.setHeader("Referrer-Policy", "no-referrer");
         resp.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
         String token = settings.token();
-        String queryToken = req.getParameter("token");
-        if (queryToken != null && AccessPolicy.isSafe(req.getMethod()) && !req.getRequestURI().startsWith("/kdrv/api/")
+        // from the query string only: getParameter would consume a form-encoded POST body meant for the API
+        String queryToken = AccessPolicy.isSafe(req.getMethod()) ? queryToken(req.getQueryString()) : null;
+        if (queryToken != null && !req.getRequestURI().startsWith("/kdrv/api/")
                 && AccessPolicy.matches(queryToken, token)) {
             // not HttpOnly: the pages read it to send the token header with state changes
             resp.addHeader("Set-Cookie", AccessPolicy.TOKEN_COOKIE + "=" + queryToken
@@ -79,7 +92,7 @@ public final class AccessFilter implements Filter {
         resp.setStatus(403);
         resp.setContentType("text/html;charset=utf-8");
         resp.getWriter().write("<!doctype html><meta charset=utf-8><title>kdrv: access token</title>"
-                + "<body style='font-family:sans-serif;margin:3em'><h1>kdrv console</h1>"
+                + "<body><h1>kdrv console</h1>"
                 + "<p>This console is reached from another host: enter its access token "
                 + "(printed at first start, stored in the state directory as web/access-token).</p>"
                 + "<form method=get action='/kdrv/'><input name=token type=password size=40 autofocus> "

@@ -247,12 +247,16 @@ public final class ApiServlet extends HttpServlet {
 
     /** The JSON object body of a POST: empty when there is none; 415 for another content type, 400 when malformed. */
     private static Map<String, Object> jsonBody(HttpServletRequest req) throws IOException {
+        String type = req.getContentType();
+        boolean json = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+        if (type != null && !json && req.getContentLengthLong() != 0) {
+            throw new ApiException(415, "request body must be application/json, not " + type);
+        }
         byte[] raw = readBody(req.getInputStream(), JSON_BODY_MAX);
         if (raw.length == 0) {
             return Map.of();
         }
-        String type = req.getContentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (!json) {
             throw new ApiException(415, "request body must be application/json, not " + type);
         }
         Object v;
