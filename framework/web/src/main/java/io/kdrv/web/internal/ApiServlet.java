@@ -101,7 +101,8 @@ public final class ApiServlet extends HttpServlet {
 
     @Deactivate
     void deactivate() {
-        stopping = true; // event streams end at their next wake-up (EventHub closes them too)
+        stopping = true;
+        hub.closeAll(); // the whiteboard may wait for in-flight requests: streams must not hold it up
     }
 
     // ------------------------------------------------------------------------------------------- dispatch
