@@ -366,7 +366,7 @@ let source = null;
 function connectEvents() {
   if (source) source.close();
   // EventSource sends cookies, not headers: off loopback the token cookie set by /kdrv/?token=... is used
-  source = new EventSource(API + 'events?backlog=100&topic=*');
+  source = new EventSource(API + 'events?backlog=100&topic=kdrv/*');
   source.onopen = () => document.getElementById('conn').classList.add('live');
   source.onerror = () => document.getElementById('conn').classList.remove('live');
   source.onmessage = m => {
@@ -374,7 +374,7 @@ function connectEvents() {
     state.events.push(e);
     if (state.events.length > 1000) state.events.shift();
     if (state.view === 'events' && !state.paused) renderEventLog();
-    if (state.view === 'deploy' && e.topic.startsWith('org/osgi/framework/BundleEvent')) refresh();
+    if (state.view === 'deploy' && e.topic.startsWith('kdrv/device/')) refresh();
   };
 }
 
@@ -441,5 +441,6 @@ document.addEventListener('DOMContentLoaded', () => {
   document.getElementById('event-clear').addEventListener('click', () => { state.events = []; renderEventLog(); });
   document.getElementById('deploy-button').addEventListener('click', upload);
   connectEvents();
+  api('overview').then(o => { document.getElementById('hdr-platform').textContent = o.platform ? 'on ' + o.platform : ''; }, () => {});
   route();
 });

@@ -26,9 +26,7 @@ import org.osgi.service.event.EventHandler;
  * queue is full loses the event (counted per subscriber). Each structure has its own short lock; no framework
  * call is made under any of them.
  */
-@Component(service = {EventHub.class, EventHandler.class}, property = {
-        EventConstants.EVENT_TOPIC + "=kdrv/*",
-        EventConstants.EVENT_TOPIC + "=org/osgi/framework/BundleEvent/*"})
+@Component(service = {EventHub.class, EventHandler.class}, property = EventConstants.EVENT_TOPIC + "=kdrv/*")
 public final class EventHub implements EventHandler {
     static final int RECENT_MAX = 500;
     /** Sensor plots show the last 10 minutes. */
@@ -36,8 +34,7 @@ public final class EventHub implements EventHandler {
     static final int HISTORY_MAX_POINTS = 4000;
     /** Event properties that describe an event rather than measure something: not plotted. */
     private static final Set<String> META = Set.of("device", "timestamp", "timestamp.nanos", "sequence", "line",
-            "code", "label", "presses", "count", "duration", "event.topics", "bundle", "bundle.id",
-            "bundle.symbolicName", "bundle.version", "bundle.signer");
+            "code", "label", "presses", "count", "duration", "event.topics", "state", "driver", "reason");
     private static final Map<String, String> UNITS = Map.of(
             "temperature", "°C", "pressure", "Pa", "humidity", "%RH", "motion", "on/off", "pressed", "on/off");
     /** Upper bounds of the latency histogram buckets, microseconds; the last bucket is open-ended. */
