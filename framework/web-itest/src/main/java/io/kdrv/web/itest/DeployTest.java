@@ -128,6 +128,9 @@ final class DeployTest extends WebTestBase {
         Http.Response huge = upload(jar("it.huge", (int) LIMIT + 1000));
         assertEquals(413, huge.status(), huge.body());
         assertTrue(huge.body().contains("larger than " + LIMIT + " bytes"), huge.body());
+        Http.Response streamed = http.send("POST", "/kdrv/api/deploy", "application/java-archive",
+                jar("it.huge", (int) LIMIT + 1000), "Transfer-Encoding", "chunked");
+        assertEquals(413, streamed.status(), "no Content-Length: cut off while reading: " + streamed.body());
         Http.Response form = http.send("POST", "/kdrv/api/deploy", "text/plain", driver);
         assertEquals(415, form.status(), form.body());
         Http.Response empty = upload(new byte[0]);

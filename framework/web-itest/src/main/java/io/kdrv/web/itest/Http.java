@@ -48,7 +48,8 @@ final class Http {
 
     /**
      * Sends one request. {@code headers} are name, value pairs; a "Host" among them replaces the default
-     * (address:port), a "Content-Length" replaces the body's real length.
+     * (address:port), a "Content-Length" replaces the body's real length, and "Transfer-Encoding: chunked" sends the body in chunks
+     * without a length.
      */
     Response send(String method, String path, String contentType, byte[] body, String... headers) throws IOException {
         try (Socket s = new Socket()) {
@@ -63,6 +64,11 @@ final class Http {
             h.put("Connection", "close");
             for (int i = 0; i < headers.length; i += 2) {
                 h.put(headers[i], headers[i + 1]);
+            }
+            boolean chunked = "chunked".equals(h.get("Transfer-Encoding"));
+            if (chunked) {
+                h.remove("Content-Length"); // a streamed upload: the server learns the size only by reading it
+                body = chunk(body == null ? new byte[0] : body);
             }
             StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
             h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
@@ -80,6 +86,18 @@ final class Http {
             }
             return read(s.getInputStream());
         }
+    }
+
+    private static byte[] chunk(byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 1024);
+        for (int off = 0; off < body.length; off += 8192) {
+            int n = Math.min(8192, body.length - off);
+            out.writeBytes((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body, off, n);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return out.toByteArray();
     }
 
     String hostHeader() {

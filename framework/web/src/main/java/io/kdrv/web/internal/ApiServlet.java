@@ -186,7 +186,7 @@ public final class ApiServlet extends HttpServlet {
                 if (s.length == 2 && s[1].equals("history")) {
                     requireMethod(get, method, req);
                     long since = longParam(req, "since", 0);
-                    return Map.of("now", System.currentTimeMillis(), "windowMs", EventHub.HISTORY_MS,
+                    return Json.obj("now", System.currentTimeMillis(), "windowMs", EventHub.HISTORY_MS,
                             "devices", hub.history(req.getParameter("device"), since));
                 }
             }
@@ -204,7 +204,7 @@ public final class ApiServlet extends HttpServlet {
             }
             case "deploy" -> {
                 if (s.length == 1 && get) {
-                    return Map.of("directory", deployer.deployDir().toString(), "bundles", deployer.list());
+                    return Json.obj("directory", deployer.deployDir().toString(), "bundles", deployer.list());
                 }
                 if (s.length == 1) {
                     requireMethod(post, method, req);
@@ -448,7 +448,7 @@ public final class ApiServlet extends HttpServlet {
         List<Object> i2c = new ArrayList<>();
         if (b != null) {
             for (I2cInfo d : b.i2cDevices()) {
-                i2c.add(Map.of("bus", d.bus(), "address", String.format("0x%02x", d.address()), "owner", d.owner()));
+                i2c.add(Json.obj("bus", d.bus(), "address", String.format("0x%02x", d.address()), "owner", d.owner()));
             }
         }
         m.put("i2c", i2c);
@@ -480,14 +480,14 @@ public final class ApiServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             throw new ApiException(409, "GPIO line " + line + ": " + e.getMessage());
         }
-        return Map.of("line", line, "ok", true);
+        return Json.obj("line", line, "ok", true);
     }
 
     private Object readings() {
         List<Object> out = new ArrayList<>();
         for (EventHub.Reading r : hub.latest().values()) {
             Map<String, Object> values = new LinkedHashMap<>();
-            r.values().forEach((k, v) -> values.put(k, Map.of("value", v, "unit", EventHub.unit(k))));
+            r.values().forEach((k, v) -> values.put(k, Json.obj("value", v, "unit", EventHub.unit(k))));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("device", r.device());
             m.put("topic", r.topic());

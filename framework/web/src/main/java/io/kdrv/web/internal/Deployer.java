@@ -160,7 +160,7 @@ final class Deployer {
             }
             throw new ApiException(404, "no deployed bundle " + bsn + " in " + dir);
         }
-        return Map.of("bundle", bsn, "file", file.toString(), "removed", true);
+        return Json.obj("bundle", bsn, "file", file.toString(), "removed", true);
     }
 
     /** The jars in the deploy directory with the state of the bundle installed from each. */

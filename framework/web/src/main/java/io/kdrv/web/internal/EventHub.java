@@ -188,7 +188,7 @@ public final class EventHub implements EventHandler {
                             points.add(List.of((long) p[0], p[1]));
                         }
                     }
-                    channels.put(c.getKey(), Map.of("unit", unit(c.getKey()), "points", points));
+                    channels.put(c.getKey(), Json.obj("unit", unit(c.getKey()), "points", points));
                 }
             }
             out.put(d.getKey(), channels);

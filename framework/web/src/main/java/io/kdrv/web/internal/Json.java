@@ -18,6 +18,15 @@ final class Json {
     private Json() {
     }
 
+    /** An object whose keys are written in the order given: name, value, name, value, ... */
+    static Map<String, Object> obj(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+
     /** Renders {@code value}; any other type is written as its {@code toString()} string. */
     static String write(Object value) {
         StringBuilder sb = new StringBuilder(256);
