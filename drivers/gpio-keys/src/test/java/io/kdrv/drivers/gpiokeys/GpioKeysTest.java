@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kdrv.board.LineInfo;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.gpiokeys.internal.GpioKeysDriver;
@@ -100,6 +101,67 @@ class GpioKeysTest {
         assertTrue(pressed(got.get(0)));
         assertFalse(pressed(got.get(1)));
         assertEquals(1, driver.keys("button0").orElseThrow().totalPresses());
+    }
+
+    @Test
+    void aBouncingPressAndABouncingReleaseEndInARelease() throws Exception {
+        bed.register(driver, "gpio-keys");
+        bed.addDevice("button0", "gpio-keys", "gpios", 17, "codes", 28, "debounce-ms", 100);
+
+        bed.mock().burst(17, 7); // press with bounces: ends high
+        events.await(1, WAIT);
+        bed.mock().burst(17, 7); // release with bounces: ends low; the last edges must not be lost
+        List<Event> got = events.await(2, WAIT);
+
+        assertEquals(2, got.size(), RecordingEventAdmin.describe(got));
+        assertTrue(pressed(got.get(0)));
+        assertFalse(pressed(got.get(1)), "ends in a release event");
+        assertEquals(List.of(new GpioKeys.Key(17, 28, "KEY_28", false, 1)),
+                driver.keys("button0").orElseThrow().keys());
+    }
+
+    @Test
+    void aBurstOfEightEdgesNeverLeavesTheKeyPressed() throws Exception {
+        bed.register(driver, "gpio-keys");
+        bed.addDevice("button0", "gpio-keys", "gpios", 17, "codes", 28, "debounce-ms", 100);
+
+        bed.mock().burst(17, 8); // a tap with bounces, back to released
+        awaitSettled(17, 8);
+        List<Boolean> got = events.events().stream().map(GpioKeysTest::pressed).toList();
+        assertTrue(got.isEmpty() || got.getLast() == Boolean.FALSE, "ends released: " + got);
+        assertFalse(driver.keys("button0").orElseThrow().keys().getFirst().pressed(), "not stuck pressed");
+    }
+
+    @Test
+    void aTapShorterThanTheWindowIsPressAndReleaseOrNothing() throws Exception {
+        bed.register(driver, "gpio-keys");
+        bed.addDevice("button0", "gpio-keys", "gpios", 17, "codes", 28, "debounce-ms", 200);
+
+        for (int tap = 1; tap <= 3; tap++) {
+            bed.mock().pulse(17); // 0 ms wide: far shorter than the window
+            awaitSettled(17, 2L * tap);
+            List<Boolean> got = events.events().stream().map(GpioKeysTest::pressed).toList();
+            assertEquals(0, got.size() % 2, "press and release come in pairs: " + got);
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(i % 2 == 0, got.get(i), "event " + i + " of " + got);
+            }
+            assertFalse(driver.keys("button0").orElseThrow().keys().getFirst().pressed(), "not stuck pressed");
+        }
+    }
+
+    /** Bounded wait until the line's IRQ has seen {@code edges} edges and none is pending any more. */
+    private void awaitSettled(int line, long edges) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            LineInfo l = bed.board().lines().stream().filter(i -> i.line() == line).findFirst().orElseThrow();
+            if (l.edges() == edges && l.handled() + l.debounced() + l.overflows() == edges) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("GPIO " + line + " did not settle: " + l);
+            }
+            LockSupport.parkNanos(1_000_000); // bounded polling of a condition
+        }
     }
 
     @Test

@@ -14,7 +14,8 @@ final class IrqFifo {
     private final int capacity;
     private final long[] stamps;
     private final long[] sequences;
-    private final boolean[] levels;
+    /** Per slot: {@link #HIGH} and {@link #WANTED} bits. */
+    private final byte[] flags;
     /** Next slot to read; written only by the consumer. */
     private volatile long head;
     /** Next slot to fill; written only by producers, serialised by the caller. */
@@ -27,15 +28,23 @@ final class IrqFifo {
         this.capacity = capacity;
         this.stamps = new long[capacity];
         this.sequences = new long[capacity];
-        this.levels = new boolean[capacity];
+        this.flags = new byte[capacity];
     }
 
     int capacity() {
         return capacity;
     }
 
+    /** Slot flag: the level after the edge is HIGH. */
+    static final byte HIGH = 1;
+    /**
+     * Slot flag: the edge has the requested polarity (counted in the IRQ's edges). With software debounce and a
+     * one-polarity request the other edges are queued too, unflagged, because they move the settle deadline.
+     */
+    static final byte WANTED = 2;
+
     /** Producer side; caller holds the producer lock. @return false when full (nothing is stored). */
-    boolean offer(long stampNanos, boolean high, long sequence) {
+    boolean offer(long stampNanos, byte slotFlags, long sequence) {
         long t = tail;
         if (t - head >= capacity) {
             return false;
@@ -43,7 +52,7 @@ final class IrqFifo {
         int i = (int) (t % capacity);
         stamps[i] = stampNanos;
         sequences[i] = sequence;
-        levels[i] = high;
+        flags[i] = slotFlags;
         tail = t + 1; // volatile write: publishes the slot to the consumer
         return true;
     }
@@ -67,7 +76,8 @@ final class IrqFifo {
         int i = (int) (h % capacity);
         out.stampNanos = stamps[i];
         out.sequence = sequences[i];
-        out.high = levels[i];
+        out.high = (flags[i] & HIGH) != 0;
+        out.wanted = (flags[i] & WANTED) != 0;
         head = h + 1; // volatile write: the slot may be reused by producers from now on
         return true;
     }
@@ -77,5 +87,6 @@ final class IrqFifo {
         long stampNanos;
         long sequence;
         boolean high;
+        boolean wanted;
     }
 }

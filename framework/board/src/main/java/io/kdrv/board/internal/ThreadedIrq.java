@@ -21,15 +21,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Top half</b> ({@link #onDigitalStateChange}, on whatever thread Pi4J dispatches from: the gpiod event
  * thread, or the caller of {@code MockDigitalInput.mockState}): drops edges of the unwanted polarity, takes
- * {@link System#nanoTime()}, numbers the edge, applies software debounce, pushes it into the bounded
- * {@link IrqFifo} (or counts an overflow) and wakes the bottom half. It never blocks on the handler.
+ * {@link System#nanoTime()}, numbers the edge, pushes it into the bounded {@link IrqFifo} (or counts an overflow)
+ * and wakes the bottom half. It never blocks on the handler and never debounces.
  *
- * <p><b>Bottom half</b>: kthread {@code irq/<line>-<device>} pops edges in order and runs the handler for each; a
- * handler exception is logged with device and line and the next edge is still delivered.
+ * <p><b>Bottom half</b>: kthread {@code irq/<line>-<device>} pops edges in order. Without debounce it runs the
+ * handler for each. With debounce it works like {@code gpio_keys.c}: every edge (re-)arms a settle deadline one
+ * window after the edge; when the deadline passes with no further edge the kthread reads the line and runs the
+ * handler once, only if the settled level differs from the last settled level (and has the requested polarity),
+ * with the timestamp and sequence of the window's last edge. The settle wait is a bounded wait of this kthread:
+ * no timer thread. A handler exception is logged with device and line and the next edge is still delivered.
  *
  * <p>Accounting: every edge of the requested polarity seen while the IRQ is live increments {@link #edges()} and
- * then exactly one of {@link #debounced()}, {@link #overflows()}, or (once delivered) {@link #handled()}; edges
- * still queued when the IRQ is freed are not delivered.
+ * later exactly one of {@link #overflows()} (dropped from a full FIFO), {@link #debounced()} (absorbed by a
+ * settle window: all of a window's edges but the one whose settled level is delivered) or {@link #handled()}
+ * (once its handler returned). Until then it is pending (queued, in an open settle window, or in the handler),
+ * so {@code edges == debounced + overflows + handled + pending} at all times and {@code pending == 0} once a
+ * burst has drained. Edges still pending when the IRQ is freed are not delivered.
  */
 final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedIrq.class);
@@ -55,12 +62,19 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
 
     // Top-half state, guarded by 'producer' (the FIFO's producer lock).
     private final Object producer = new Object();
-    private boolean accepted;          // an edge has passed debounce
-    private long lastAcceptedNanos;
     private long lastOverflowLogNanos;
     private long overflowsLogged;
 
-    // Counters: written under 'producer' (edges, debounced, overflows) or by the bottom half (handled).
+    // Settle state (debounce), owned by the bottom-half kthread.
+    private boolean settledHigh;       // last settled level; the line's level when the IRQ started
+    private boolean armed;             // a settle window is open
+    private long settleDeadline;       // nanoTime when it closes
+    private long windowEdges;          // wanted edges absorbed in the open window (pending)
+    private long windowStamp;          // timestamp of the window's last edge
+    private boolean windowHigh;        // level after the window's last edge
+    private long windowSequence;       // sequence of the window's last wanted edge
+
+    // Counters: edges and overflows written under 'producer'; debounced and handled by the bottom half.
     private volatile long edges;
     private volatile long debounced;
     private volatile long overflows;
@@ -94,6 +108,9 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
                 throw new IllegalStateException(threadName + ": freed before it started (GPIO " + line
                         + " was released meanwhile)");
             }
+            // The settle baseline, read before the listener exists (like the driver's own initial read): an edge
+            // after this read is queued and settles against it.
+            settledHigh = readHigh(false);
             Kthread t = Kthread.create(ThreadedIrq::bottomHalf, this, "%s", threadName);
             t.owner("device " + device);
             thread = t;
@@ -111,23 +128,23 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         }
         DigitalState state = event.state();
         boolean high = state == DigitalState.HIGH;
-        if (!wanted(high)) {
+        boolean wanted = wanted(high);
+        if (!wanted && debounceNanos == 0) {
             return;
         }
+        // With debounce, edges of the other polarity are queued too (not counted): they move the settle deadline,
+        // and the level the line settles at decides what is delivered.
+        byte flags = (byte) ((high ? IrqFifo.HIGH : 0) | (wanted ? IrqFifo.WANTED : 0));
         boolean queued;
         boolean logOverflow = false;
         synchronized (producer) {
             long now = System.nanoTime(); // under the lock, so FIFO order and timestamp order agree
-            long seq = edges + 1;
-            edges = seq;
-            if (debounceNanos > 0 && accepted && now - lastAcceptedNanos < debounceNanos) {
-                debounced++;
-                return;
+            long seq = edges;
+            if (wanted) {
+                edges = ++seq;
             }
-            accepted = true;
-            lastAcceptedNanos = now;
-            queued = fifo.offer(now, high, seq);
-            if (!queued) {
+            queued = fifo.offer(now, flags, seq);
+            if (!queued && wanted) {
                 overflows++;
                 if (overflowsLogged == 0 || now - lastOverflowLogNanos >= OVERFLOW_LOG_INTERVAL_NANOS) {
                     lastOverflowLogNanos = now;
@@ -162,12 +179,74 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     private void run() throws InterruptedException {
         IrqFifo.Slot slot = new IrqFifo.Slot();
         while (live()) {
-            wq.waitEventInterruptible(() -> !fifo.isEmpty() || !live());
-            while (live() && fifo.poll(slot)) {
-                deliver(new IrqEvent(line, slot.high ? DigitalState.HIGH : DigitalState.LOW, slot.stampNanos,
-                        slot.sequence));
-                handled++; // single writer: this kthread
+            if (!armed) {
+                wq.waitEventInterruptible(() -> !fifo.isEmpty() || !live());
+            } else {
+                long left = settleDeadline - System.nanoTime();
+                if (left > 0) {
+                    wq.waitEventInterruptibleTimeout(() -> !fifo.isEmpty() || !live(), Duration.ofNanos(left));
+                }
             }
+            while (live() && fifo.poll(slot)) {
+                onEdge(slot.stampNanos, slot.high, slot.wanted, slot.sequence);
+            }
+            if (armed && live() && System.nanoTime() - settleDeadline >= 0) {
+                settle(readHigh(windowHigh));
+            }
+        }
+    }
+
+    /** One edge reached the bottom half: deliver it, or (debounce) absorb it and push the settle deadline back. */
+    private void onEdge(long stampNanos, boolean high, boolean wanted, long sequence) {
+        if (debounceNanos == 0) {
+            deliver(new IrqEvent(line, high ? DigitalState.HIGH : DigitalState.LOW, stampNanos, sequence));
+            handled++; // single writer: this kthread
+            return;
+        }
+        if (armed && stampNanos - settleDeadline >= 0) {
+            // Backlog: the open window had closed before this edge happened, so it settled at its last edge's
+            // level (reading the line now would see this and later edges).
+            settle(windowHigh);
+        }
+        // gpio_keys: mod_delayed_work on every edge. The deadline counts from the edge, not from when this
+        // kthread got to it, so a backlog does not stretch the window.
+        armed = true;
+        settleDeadline = stampNanos + debounceNanos;
+        windowStamp = stampNanos;
+        windowHigh = high;
+        if (wanted) {
+            windowEdges++;
+            windowSequence = sequence;
+        }
+    }
+
+    /**
+     * The settle window closed at level {@code high} (the line read when the deadline passed, or the last edge's
+     * level for a window that closed during a backlog): deliver it if it changed.
+     */
+    private void settle(boolean high) {
+        armed = false;
+        long absorbed = windowEdges;
+        windowEdges = 0;
+        boolean changed = high != settledHigh;
+        settledHigh = high;
+        if (!changed || !wanted(high) || absorbed == 0) {
+            debounced += absorbed; // single writer: this kthread
+            return;
+        }
+        debounced += absorbed - 1;
+        deliver(new IrqEvent(line, high ? DigitalState.HIGH : DigitalState.LOW, windowStamp, windowSequence));
+        handled++;
+    }
+
+    /** The line's level now; {@code fallback} when it cannot be read (I/O shut down under us: the IRQ is ending). */
+    private boolean readHigh(boolean fallback) {
+        try {
+            DigitalState s = input.state();
+            return s == DigitalState.HIGH ? true : s == DigitalState.LOW ? false : fallback;
+        } catch (RuntimeException e) {
+            LOG.debug("{}: cannot read GPIO {} of device {}: {}", threadName, line, device, e.toString());
+            return fallback;
         }
     }
 
@@ -260,6 +339,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     @Override
     public String toString() {
         return threadName + "[edge=" + edge + ", edges=" + edges + ", handled=" + handled + ", overflows="
-                + overflows + ", debounced=" + debounced + ", queued=" + fifo.size() + "]";
+                + overflows + ", debounced=" + debounced + ", queued=" + fifo.size() + ", settling=" + windowEdges
+                + "]";
     }
 }

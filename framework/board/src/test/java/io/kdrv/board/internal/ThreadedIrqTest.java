@@ -150,34 +150,87 @@ class ThreadedIrqTest {
         assertEquals(0, outOfOrder.get());
     }
 
-    @Test
-    void debounceIgnoresEdgesWithinTheWindowAfterAnAcceptedEdge() {
-        DigitalInput in = board.openInput(button, 17).get();
-        List<IrqEvent> events = new CopyOnWriteArrayList<>();
-        // A window far longer than the burst: on a loaded machine the 20 bounces still land inside it.
-        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ofSeconds(30), events::add).get();
-        assertEquals(Duration.ofSeconds(30), irq.debounce());
+    /** Bounces of a contact land well inside this window even on a loaded machine. */
+    private static final Duration WINDOW = Duration.ofMillis(300);
 
-        toggle(mock(in), 20); // a bouncing contact
-        await("first edge handled", () -> irq.handled() == 1, irq::toString);
-        assertEquals(20, irq.edges());
-        assertEquals(19, irq.debounced());
-        assertEquals(irq.edges(), irq.handled() + irq.overflows() + irq.debounced());
-        assertEquals(1, events.getFirst().sequence());
+    private static void assertAccounted(Irq irq) {
+        assertEquals(irq.edges(), irq.handled() + irq.overflows() + irq.debounced(), irq.toString());
     }
 
     @Test
-    void debounceAcceptsTheNextEdgeOnceTheWindowHasPassed() {
+    void debounceDeliversTheSettledLevelOnceWithTheLastEdge() {
+        DigitalInput in = board.openInput(button, 17).get();
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, WINDOW, e -> {
+            threads.add(Kthread.current().name());
+            events.add(e);
+        }).get();
+        assertEquals(WINDOW, irq.debounce());
+
+        toggle(mock(in), 7); // a bouncing press: ends HIGH
+        await("press settled", () -> irq.handled() == 1, irq::toString);
+        assertEquals(1, events.size(), events::toString);
+        IrqEvent press = events.getFirst();
+        assertTrue(press.rising(), "the settled level, not the first edge's");
+        assertEquals(7, press.sequence(), "the window's last edge");
+        assertEquals(6, irq.debounced());
+        assertAccounted(irq);
+
+        toggle(mock(in), 9); // a bouncing release: ends LOW
+        await("release settled", () -> irq.handled() == 2, irq::toString);
+        assertFalse(events.get(1).rising());
+        assertEquals(16, events.get(1).sequence());
+        assertEquals(14, irq.debounced());
+        assertEquals(16, irq.edges());
+        assertAccounted(irq);
+        assertEquals(List.of("irq/17-button0", "irq/17-button0"), threads, "settled on the irq kthread");
+    }
+
+    @Test
+    void debounceOfAnEvenBurstDeliversNothing() {
+        DigitalInput in = board.openInput(button, 17).get();
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, WINDOW, events::add).get();
+
+        toggle(mock(in), 8); // back where it started: no change of the settled level
+        await("burst absorbed", () -> irq.debounced() == 8, irq::toString);
+        assertEquals(List.of(), events);
+        assertEquals(0, irq.handled());
+        assertAccounted(irq);
+    }
+
+    @Test
+    void debounceWithOnePolaritySeesTheOtherEdgesSettleToo() {
         DigitalInput in = board.openInput(button, 17).get();
         Duration window = Duration.ofMillis(20);
-        Irq irq = board.requestThreadedIrq(button, in, Edge.RISING, window, e -> { }).get();
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.RISING, window, events::add).get();
 
-        toggle(mock(in), 2);              // rising (accepted), falling (filtered)
-        TestSupport.elapse(window.multipliedBy(2));
-        toggle(mock(in), 2);              // rising: outside the window, accepted
-        await("two rising edges handled", () -> irq.handled() == 2, irq::toString);
-        assertEquals(2, irq.edges());
+        toggle(mock(in), 1);                     // press
+        TestSupport.elapse(window.multipliedBy(3));
+        toggle(mock(in), 1);                     // release: not delivered, but the settled level is LOW again
+        TestSupport.elapse(window.multipliedBy(3));
+        toggle(mock(in), 1);                     // the next press is a change again
+        await("two presses", () -> irq.handled() == 2, irq::toString);
+        assertEquals(List.of(true, true), events.stream().map(IrqEvent::rising).toList());
+        assertEquals(List.of(1L, 2L), events.stream().map(IrqEvent::sequence).toList());
+        assertEquals(2, irq.edges(), "only rising edges count");
         assertEquals(0, irq.debounced());
+    }
+
+    @Test
+    void aTapShorterThanTheWindowIsPressAndReleaseOrNothing() {
+        DigitalInput in = board.openInput(button, 17).get();
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, WINDOW, events::add).get();
+
+        mock(in).mockState(DigitalState.HIGH);
+        mock(in).mockState(DigitalState.LOW);
+        await("tap accounted", () -> irq.handled() + irq.debounced() == 2, irq::toString);
+        List<Boolean> levels = events.stream().map(IrqEvent::rising).toList();
+        assertTrue(levels.isEmpty() || levels.equals(List.of(true, false)), "never a stuck press: " + levels);
+        assertAccounted(irq);
     }
 
     @Test
