@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Top half</b> ({@link #onDigitalStateChange}, on whatever thread Pi4J dispatches from: the gpiod event
  * thread, or the caller of {@code MockDigitalInput.mockState}): drops edges of the unwanted polarity, takes
- * {@link System#nanoTime()}, numbers the edge, pushes it into the bounded {@link IrqFifo} (or counts an overflow)
- * and wakes the bottom half. It never blocks on the handler and never debounces.
+ * {@link System#nanoTime()}, numbers the edge, pushes it into the bounded {@link IrqFifo} and wakes the bottom
+ * half. A full FIFO drops its OLDEST edge (counted as an overflow, rate-limited WARN), like the kernel's GPIO event
+ * FIFO, so the most recent level always reaches the handler. It never blocks on the handler and never debounces.
  *
  * <p><b>Bottom half</b>: kthread {@code irq/<line>-<device>} pops edges in order. Without debounce it runs the
  * handler for each. With debounce it works like {@code gpio_keys.c}: every edge (re-)arms a settle deadline one
@@ -32,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * no timer thread. A handler exception is logged with device and line and the next edge is still delivered.
  *
  * <p>Accounting: every edge of the requested polarity seen while the IRQ is live increments {@link #edges()} and
- * later exactly one of {@link #overflows()} (dropped from a full FIFO), {@link #debounced()} (absorbed by a
- * settle window: all of a window's edges but the one whose settled level is delivered) or {@link #handled()}
- * (once its handler returned). Until then it is pending (queued, in an open settle window, or in the handler),
- * so {@code edges == debounced + overflows + handled + pending} at all times and {@code pending == 0} once a
- * burst has drained. Edges still pending when the IRQ is freed are not delivered.
+ * later exactly one of {@link #overflows()} (dropped from a full FIFO as its oldest edge), {@link #debounced()}
+ * (absorbed by a settle window: all of a window's edges but the one whose settled level is delivered) or
+ * {@link #handled()} (once its handler returned). Until then it is pending (queued, in an open settle window, or
+ * in the handler): {@code edges == debounced + overflows + handled + pending}, exactly, with {@code pending == 0}
+ * once a burst has drained (counters are read one at a time, so a snapshot taken mid-burst may be off by the
+ * edges that moved meanwhile). Edges still pending when the IRQ is freed are not delivered.
  */
 final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedIrq.class);
@@ -135,7 +137,6 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         // With debounce, edges of the other polarity are queued too (not counted): they move the settle deadline,
         // and the level the line settles at decides what is delivered.
         byte flags = (byte) ((high ? IrqFifo.HIGH : 0) | (wanted ? IrqFifo.WANTED : 0));
-        boolean queued;
         boolean logOverflow = false;
         synchronized (producer) {
             long now = System.nanoTime(); // under the lock, so FIFO order and timestamp order agree
@@ -143,8 +144,8 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
             if (wanted) {
                 edges = ++seq;
             }
-            queued = fifo.offer(now, flags, seq);
-            if (!queued && wanted) {
+            // Full: the oldest edge makes room (kernel kfifo policy), so the newest level always gets through.
+            if (fifo.offer(now, flags, seq) == IrqFifo.DROPPED_WANTED) {
                 overflows++;
                 if (overflowsLogged == 0 || now - lastOverflowLogNanos >= OVERFLOW_LOG_INTERVAL_NANOS) {
                     lastOverflowLogNanos = now;
@@ -153,11 +154,11 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
                 }
             }
         }
-        if (queued) {
-            wq.wakeUp();
-        } else if (logOverflow) {
-            LOG.warn("{}: FIFO full ({} edges queued), edge dropped on GPIO {} of device {}: {} dropped so far "
-                    + "(handler too slow for the edge rate?)", threadName, fifo.capacity(), line, device, overflows);
+        wq.wakeUp();
+        if (logOverflow) {
+            LOG.warn("{}: FIFO full ({} edges queued), oldest edge dropped on GPIO {} of device {}: {} dropped so "
+                    + "far (handler too slow for the edge rate?)", threadName, fifo.capacity(), line, device,
+                    overflows);
         }
     }
 

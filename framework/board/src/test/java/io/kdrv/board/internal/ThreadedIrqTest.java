@@ -102,13 +102,14 @@ class ThreadedIrqTest {
     }
 
     @Test
-    void burstOf10000EdgesWithBlockedHandlerIsHandledOrCountedAsOverflow() throws Exception {
+    void overflowDropsTheOldestEdgesSoTheNewestAreDelivered() throws Exception {
         DigitalInput in = board.openInput(button, 17).get();
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
         Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> {
-            if (calls.incrementAndGet() == 1) {
+            events.add(e);
+            if (e.sequence() == 1) {
                 entered.countDown();
                 release.await(); // the bottom half is stuck: the FIFO (1024) must absorb or count the burst
             }
@@ -118,15 +119,42 @@ class ThreadedIrqTest {
         assertTrue(entered.await(30, TimeUnit.SECONDS), "first edge reached the handler");
         toggle(mock(in), 9_999);
         assertEquals(10_000, irq.edges());
-        // while blocked: one edge in the handler, at most 1024 queued, the rest dropped and counted
-        assertEquals(10_000 - 1 - Boards.DEFAULT_IRQ_FIFO_CAPACITY, irq.overflows());
+        // while blocked: one edge in the handler, the newest 1024 queued, the older ones dropped and counted
+        int capacity = Boards.DEFAULT_IRQ_FIFO_CAPACITY;
+        assertEquals(10_000 - 1 - capacity, irq.overflows());
 
         release.countDown();
         await("every edge handled or counted", () -> irq.handled() + irq.overflows() == 10_000, irq::toString);
-        assertEquals(1 + Boards.DEFAULT_IRQ_FIFO_CAPACITY, irq.handled());
-        assertEquals(1 + Boards.DEFAULT_IRQ_FIFO_CAPACITY, calls.get());
+        assertEquals(1 + capacity, irq.handled());
+        assertEquals(1 + capacity, events.size());
+        for (int i = 1; i < events.size(); i++) {
+            assertEquals(10_000 - capacity + i, events.get(i).sequence(), "the newest edges, in order");
+        }
+        IrqEvent last = events.getLast();
+        assertEquals(10_000, last.sequence(), "the most recent edge is never lost");
+        assertEquals(mock(in).state(), last.state(), "the handler saw the line's final level");
         assertEquals(0, irq.debounced());
         assertEquals(irq.edges(), irq.handled() + irq.overflows() + irq.debounced());
+    }
+
+    @Test
+    void aFloodWithAConcurrentConsumerLosesNoEdgeUncounted() {
+        board.close();
+        board = Boards.open(TestSupport.pi4jMock(28), 4); // tiny FIFO: producer drops race the consumer's pops
+        DigitalInput in = board.openInput(button, 17).get();
+        long[] lastSeq = {0};
+        AtomicInteger outOfOrder = new AtomicInteger();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> {
+            if (e.sequence() <= lastSeq[0]) {
+                outOfOrder.incrementAndGet();
+            }
+            lastSeq[0] = e.sequence();
+        }).get();
+
+        toggle(mock(in), 100_000);
+        await("every edge handled or counted", () -> irq.handled() + irq.overflows() == 100_000, irq::toString);
+        assertEquals(0, outOfOrder.get(), "sequences only increase");
+        assertEquals(100_000, lastSeq[0], "the last edge is delivered");
     }
 
     @Test
