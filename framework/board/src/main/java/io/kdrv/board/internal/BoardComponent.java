@@ -6,6 +6,7 @@ import io.kdrv.board.Boards;
 import io.kdrv.board.KdrvBoard;
 import io.kdrv.driver.spi.Board;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,79 +37,111 @@ import org.slf4j.LoggerFactory;
  * and what is missing), no Board is registered, and the driver core defers probes until it appears. A platform
  * service arriving later, leaving, or a configuration change re-selects: the old board is closed first, which
  * releases every pin and frees every IRQ.
+ *
+ * <p>Locking (Felix SCR {@code RegistrationManager} style): no framework call and no board call happens while
+ * {@code lock} is held, because unregistering the board synchronously removes every device using it (driver
+ * remove calls that may take long and may come back here). Each entry point records what changed under the lock;
+ * one thread at a time then runs the reconcile loop: decide the next step under the lock, run it (unregister,
+ * close, open, register, log) outside, record the result, repeat until nothing is left. An entry point that
+ * finds the loop running leaves its change to that thread and returns at once; only {@link #deactivate} waits
+ * (bounded) until the board is down.
  */
 @Component(configurationPid = "kdrv.board", configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
         service = {})
 @Designate(ocd = BoardConfig.class)
 public final class BoardComponent {
     private static final Logger LOG = LoggerFactory.getLogger(BoardComponent.class);
+    /** How long deactivate waits for another thread's reconcile loop to take the board down. */
+    static final Duration DEACTIVATE_TIMEOUT = Duration.ofSeconds(120);
 
     private final Map<String, BoardPlatform> platformServices = new ConcurrentHashMap<>();
     private final BoardPlatform raspberryPi = Boards.raspberryPi();
-
-    // guarded by this
-    private BundleContext bundleContext;
-    private BoardConfig config;
-    private boolean active;
-    private KdrvBoard board;
-    private BoardPlatform boardPlatform;
-    private ServiceRegistration<?> registration;
-    private String lastError;
-    private boolean waitingForPlatform;
     private final FrameworkListener startupCheck = this::frameworkEvent;
 
+    private final Object lock = new Object();
+    // guarded by lock
+    private BundleContext bundleContext;
+    private String platformProperty;
+    private BoardConfig config;
+    private boolean active;
+    private Running running;           // the registered board, null when none
+    private boolean reopen;            // a configuration change needs a new board even on the same platform
+    private boolean platformLeft;      // the last change was a platform service leaving: waiting is expected
+    private boolean reconciling;       // a thread runs the reconcile loop
+    private boolean changed;           // something changed while it ran: decide again
+    private String lastError;
+    private boolean waitingForPlatform;
+
+    /** The board that is up: what it runs on and its service registration. */
+    private record Running(String name, BoardPlatform platform, KdrvBoard board, ServiceRegistration<?> registration) {
+    }
+
     @Activate
-    synchronized void activate(BundleContext bc, BoardConfig cfg) {
-        bundleContext = bc;
-        config = cfg;
-        active = true;
+    void activate(BundleContext bc, BoardConfig cfg) {
+        String property = bc.getProperty(Boards.PLATFORM_PROPERTY); // framework calls before taking the lock
         bc.addFrameworkListener(startupCheck);
-        reconcile(false, false);
+        synchronized (lock) {
+            bundleContext = bc;
+            platformProperty = property;
+            config = cfg;
+            active = true;
+        }
+        reconcile();
     }
 
     /** Once the framework has started every bundle, a platform still missing is an error, not a start-order race. */
-    private synchronized void frameworkEvent(FrameworkEvent event) {
-        if (event.getType() == FrameworkEvent.STARTED && active && waitingForPlatform) {
-            LOG.error("{} (still missing after the framework started)", lastError);
+    private void frameworkEvent(FrameworkEvent event) {
+        String missing;
+        synchronized (lock) {
+            missing = event.getType() == FrameworkEvent.STARTED && active && waitingForPlatform ? lastError : null;
+        }
+        if (missing != null) {
+            LOG.error("{} (still missing after the framework started)", missing);
         }
     }
 
     @Modified
-    synchronized void modified(BoardConfig cfg) {
-        boolean fifoChanged = config == null || config.irq_fifo_capacity() != cfg.irq_fifo_capacity();
-        config = cfg;
-        reconcile(fifoChanged, false);
+    void modified(BoardConfig cfg) {
+        synchronized (lock) {
+            reopen |= config == null || config.irq_fifo_capacity() != cfg.irq_fifo_capacity();
+            config = cfg;
+            platformLeft = false;
+        }
+        reconcile();
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        active = false;
+    void deactivate() {
+        BundleContext bc;
+        synchronized (lock) {
+            active = false;
+            bc = bundleContext;
+        }
         try {
-            bundleContext.removeFrameworkListener(startupCheck);
+            bc.removeFrameworkListener(startupCheck);
         } catch (IllegalStateException stopping) {
             // our bundle context is already invalid: the framework dropped the listener
         }
-        stopBoard();
+        reconcile();
+        awaitBoardDown();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addPlatform(BoardPlatform platform, Map<String, Object> props) {
         platformServices.put(platformName(platform, props), platform);
-        synchronized (this) {
-            if (active) {
-                reconcile(false, false);
-            }
+        synchronized (lock) {
+            platformLeft = false;
         }
+        reconcile();
     }
 
     void removePlatform(BoardPlatform platform, Map<String, Object> props) {
         platformServices.remove(platformName(platform, props), platform);
-        synchronized (this) {
-            if (active) {
-                reconcile(false, true); // e.g. kdrv-board-mock stopping before us at shutdown: no error
-            }
+        synchronized (lock) {
+            platformLeft = true; // e.g. kdrv-board-mock stopping before us at shutdown: no error
         }
+        reconcile();
     }
 
     private static String platformName(BoardPlatform platform, Map<String, Object> props) {
@@ -116,53 +149,112 @@ public final class BoardComponent {
         return name != null ? name.toString() : platform.name();
     }
 
+    // ------------------------------------------------------------------------------------------ reconcile loop
+
     /**
-     * Brings the running board in line with configuration and available platforms. Caller holds this.
-     *
-     * @param force         reopen even if the platform did not change (new FIFO capacity)
-     * @param platformLeft  the call comes from a platform service leaving: waiting for it is expected, not a warning
+     * Brings the running board in line with configuration and available platforms, or leaves that to the
+     * thread already doing it. Never called with {@code lock} held.
      */
-    private void reconcile(boolean force, boolean platformLeft) {
+    private void reconcile() {
+        synchronized (lock) {
+            if (reconciling) {
+                changed = true; // the running loop decides again after its current step
+                return;
+            }
+            reconciling = true;
+        }
+        try {
+            boolean more = true;
+            while (more) {
+                Step step;
+                synchronized (lock) {
+                    changed = false;
+                    step = decide();
+                }
+                Object result = run(step); // outside the lock: framework and board calls
+                synchronized (lock) {
+                    more = record(step, result) || changed;
+                    if (!more) {
+                        reconciling = false;
+                        lock.notifyAll();
+                    }
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            synchronized (lock) {
+                reconciling = false;
+                lock.notifyAll();
+            }
+            throw e;
+        }
+    }
+
+    /** Deactivate returns only once the board is unregistered and closed (bounded: reports a stuck loop). */
+    private void awaitBoardDown() {
+        long deadline = System.nanoTime() + DEACTIVATE_TIMEOUT.toNanos();
+        synchronized (lock) {
+            while (reconciling || running != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.error("kdrv board: deactivate gave up after {} s: another thread is still stopping platform "
+                            + "{} (a driver remove that does not return?)", DEACTIVATE_TIMEOUT.toSeconds(),
+                            running == null ? "?" : running.name());
+                    return;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The next step, decided under the lock from the recorded state; runs outside it. */
+    private Step decide() {
+        if (!active) {
+            return running != null ? new Stop(running) : new Idle();
+        }
         String name;
         try {
-            name = Boards.resolvePlatform(Path.of(Boards.DEVICE_TREE_MODEL), config.platform(),
-                    bundleContext.getProperty(Boards.PLATFORM_PROPERTY));
+            name = Boards.resolvePlatform(Path.of(Boards.DEVICE_TREE_MODEL), config.platform(), platformProperty);
         } catch (IllegalArgumentException e) {
-            stopBoard();
-            report(true, e.getMessage() + " (configuration kdrv.board, key 'platform', or framework property "
+            if (running != null) {
+                return new Stop(running);
+            }
+            return report(true, e.getMessage() + " (configuration kdrv.board, key 'platform', or framework property "
                     + Boards.PLATFORM_PROPERTY + ")");
-            return;
         }
         BoardPlatform wanted = name.equals(Boards.RASPBERRY_PI) ? raspberryPi : platformServices.get(name);
-        if (!force && board != null && boardPlatform == wanted) {
-            return;
+        if (running != null) {
+            if (running.platform() == wanted && !reopen) {
+                return new Idle();
+            }
+            return new Stop(running);
         }
-        stopBoard();
+        reopen = false;
         waitingForPlatform = wanted == null;
         if (wanted == null) {
             // Not an error yet: at startup the platform's bundle may simply start after this one. The message says
             // what is missing, so a platform that never comes is diagnosed from this line.
             if (platformLeft) {
-                LOG.info("kdrv board: platform {} went away; waiting for it to come back", name);
                 lastError = missingPlatformMessage(name);
-            } else {
-                report(false, missingPlatformMessage(name));
+                return new Log(false, "kdrv board: platform " + name + " went away; waiting for it to come back",
+                        true);
             }
-            return;
+            return report(false, missingPlatformMessage(name));
         }
-        try {
-            board = Boards.open(wanted, config.irq_fifo_capacity());
-        } catch (BoardException | IllegalArgumentException e) {
-            report(true, "kdrv board not started: " + e.getMessage());
-            return;
+        return new Open(name, wanted, config.irq_fifo_capacity(), bundleContext, lastError);
+    }
+
+    /** A log step, once per distinct problem (not on every re-selection). */
+    private Step report(boolean error, String message) {
+        if (message.equals(lastError)) {
+            return new Idle();
         }
-        boardPlatform = wanted;
-        lastError = null;
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put(BoardPlatform.PLATFORM, name);
-        registration = bundleContext.registerService(new String[] {Board.class.getName(), KdrvBoard.class.getName()},
-                board, props);
-        LOG.info("kdrv board: running on platform {}", name);
+        lastError = message;
+        return new Log(error, message, false);
     }
 
     static String missingPlatformMessage(String name) {
@@ -176,31 +268,109 @@ public final class BoardComponent {
                 + " service with " + BoardPlatform.PLATFORM + "=" + name;
     }
 
-    private void report(boolean error, String message) {
-        if (!message.equals(lastError)) { // once per distinct problem, not on every re-selection
-            if (error) {
-                LOG.error(message);
-            } else {
-                LOG.warn(message);
+    // ------------------------------------------------------------------------------------------ steps
+
+    /** What the reconcile loop does next; decided under the lock, run outside it. */
+    private sealed interface Step permits Idle, Stop, Open, Log {
+    }
+
+    /** Nothing to do. */
+    private record Idle() implements Step {
+    }
+
+    /** Unregister the running board, then close it (every IRQ freed, every line released). */
+    private record Stop(Running running) implements Step {
+    }
+
+    /** Open a board on {@code platform} and register it. {@code lastError}: what was last logged. */
+    private record Open(String name, BoardPlatform platform, int fifoCapacity, BundleContext bundleContext,
+            String lastError) implements Step {
+    }
+
+    /** Log a message; {@code info} for an expected wait, else WARN or ERROR. */
+    private record Log(boolean error, String message, boolean info) implements Step {
+    }
+
+    /**
+     * Runs a step; never called with the lock held.
+     *
+     * @return for {@link Open}: the {@link Running} board, or the error message (String) when it did not open
+     */
+    private static Object run(Step step) {
+        switch (step) {
+            case Idle idle -> {
+                return null;
             }
-            lastError = message;
+            case Log log -> {
+                if (log.info()) {
+                    LOG.info(log.message());
+                } else if (log.error()) {
+                    LOG.error(log.message());
+                } else {
+                    LOG.warn(log.message());
+                }
+                return null;
+            }
+            case Stop stop -> {
+                Running r = stop.running();
+                try {
+                    r.registration().unregister(); // first: no new claims while we release the old ones
+                } catch (IllegalStateException alreadyGone) {
+                    // the bundle is stopping and the framework unregistered it for us
+                }
+                r.board().close();
+                LOG.info("kdrv board: platform {} stopped", r.name());
+                return null;
+            }
+            case Open open -> {
+                KdrvBoard board;
+                try {
+                    board = Boards.open(open.platform(), open.fifoCapacity());
+                } catch (BoardException | IllegalArgumentException e) {
+                    String message = "kdrv board not started: " + e.getMessage();
+                    if (!message.equals(open.lastError())) {
+                        LOG.error(message);
+                    }
+                    return message;
+                }
+                Hashtable<String, Object> props = new Hashtable<>();
+                props.put(BoardPlatform.PLATFORM, open.name());
+                ServiceRegistration<?> reg;
+                try {
+                    reg = open.bundleContext().registerService(
+                            new String[] {Board.class.getName(), KdrvBoard.class.getName()}, board, props);
+                } catch (RuntimeException e) {
+                    board.close(); // e.g. our bundle is stopping: do not leave an open board behind
+                    throw e;
+                }
+                LOG.info("kdrv board: running on platform {}", open.name());
+                return new Running(open.name(), open.platform(), board, reg);
+            }
         }
     }
 
-    private void stopBoard() {
-        if (registration != null) {
-            try {
-                registration.unregister(); // first: no new claims while we release the old ones
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping and the framework unregistered it for us
+    /** Records a step's result; caller holds the lock. @return true when the loop must decide again */
+    private boolean record(Step step, Object result) {
+        switch (step) {
+            case Stop stop -> {
+                running = null;
+                return true; // maybe open the next board
             }
-            registration = null;
-        }
-        if (board != null) {
-            board.close();
-            LOG.info("kdrv board: platform {} stopped", boardPlatform.name());
-            board = null;
-            boardPlatform = null;
+            case Open open -> {
+                if (result instanceof Running r) {
+                    running = r;
+                    lastError = null;
+                } else {
+                    lastError = (String) result; // a failed open is retried on the next change, not in a loop
+                }
+                return false;
+            }
+            case Idle idle -> {
+                return false;
+            }
+            case Log log -> {
+                return false;
+            }
         }
     }
 }

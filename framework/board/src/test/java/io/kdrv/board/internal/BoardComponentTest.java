@@ -1,0 +1,191 @@
+package io.kdrv.board.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.kdrv.board.BoardPlatform;
+import io.kdrv.board.KdrvBoard;
+import io.kdrv.kthread.Kthread;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/** The board component's lifecycle without OSGi: a fake bundle context that records registrations. */
+@ExtendWith(TestSupport.NoKthreadLeaks.class)
+class BoardComponentTest {
+    private static final Map<String, Object> MOCK = Map.of(BoardPlatform.PLATFORM, "mock");
+
+    /** A bundle context that records Board registrations and can call back into the component meanwhile. */
+    static final class FakeContext {
+        final List<KdrvBoard> registered = new CopyOnWriteArrayList<>();
+        final AtomicInteger live = new AtomicInteger();
+        final AtomicInteger maxLive = new AtomicInteger();
+        /** Runs inside registerService/unregister, on the registering thread (a framework's service events). */
+        volatile Runnable onServiceEvent = () -> { };
+
+        BundleContext context() {
+            return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {BundleContext.class}, (proxy, m, args) -> switch (m.getName()) {
+                        case "getProperty" -> null;
+                        case "addFrameworkListener", "removeFrameworkListener" -> null;
+                        case "registerService" -> register((KdrvBoard) args[1]);
+                        case "toString" -> "FakeBundleContext";
+                        default -> throw new UnsupportedOperationException(m.getName());
+                    });
+        }
+
+        private ServiceRegistration<?> register(KdrvBoard board) {
+            registered.add(board);
+            maxLive.accumulateAndGet(live.incrementAndGet(), Math::max);
+            onServiceEvent.run();
+            boolean[] gone = {false};
+            return (ServiceRegistration<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {ServiceRegistration.class}, (proxy, m, args) -> {
+                        if (!m.getName().equals("unregister")) {
+                            throw new UnsupportedOperationException(m.getName());
+                        }
+                        synchronized (gone) {
+                            if (gone[0]) {
+                                throw new IllegalStateException("already unregistered");
+                            }
+                            gone[0] = true;
+                        }
+                        live.decrementAndGet();
+                        onServiceEvent.run();
+                        return null;
+                    });
+        }
+    }
+
+    static BoardConfig config(int fifoCapacity) {
+        return (BoardConfig) Proxy.newProxyInstance(BoardConfig.class.getClassLoader(),
+                new Class<?>[] {BoardConfig.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "platform" -> "mock";
+                    case "irq_fifo_capacity" -> fifoCapacity;
+                    case "annotationType" -> BoardConfig.class;
+                    case "toString" -> "BoardConfig[fifo=" + fifoCapacity + "]";
+                    case "hashCode" -> fifoCapacity;
+                    case "equals" -> proxy == args[0];
+                    default -> m.getDefaultValue();
+                });
+    }
+
+    /** Runs {@code body} on a kthread and waits (bounded) for it: a lock held by the caller would make it hang. */
+    private static void onOtherKthread(String name, Runnable body) {
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Kthread t = Kthread.run(x -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            } finally {
+                done.countDown();
+            }
+            return 0;
+        }, null, "%s", name);
+        try {
+            if (!done.await(10, TimeUnit.SECONDS)) {
+                fail(name + " did not finish: the component held its lock across a framework call");
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        t.stop();
+        if (failure.get() != null) {
+            throw new AssertionError(name + " failed", failure.get());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void frameworkCallbacksFromOtherThreadsDoNotWaitForTheComponentsLock() {
+        FakeContext fake = new FakeContext();
+        BoardComponent c = new BoardComponent();
+        BoardPlatform mock = TestSupport.pi4jMock(28);
+        c.addPlatform(mock, MOCK);
+        // As SCR does for dynamic references: service events reach the component again, here from another thread.
+        fake.onServiceEvent = () -> onOtherKthread("callback", () -> c.modified(config(64)));
+        c.activate(fake.context(), config(32));
+
+        assertTrue(fake.registered.size() >= 1, "a board was registered: " + fake.registered);
+        fake.onServiceEvent = () -> onOtherKthread("callback", () -> c.removePlatform(mock, MOCK));
+        c.deactivate();
+
+        assertEquals(0, fake.live.get(), "nothing registered after deactivate");
+        assertEquals(1, fake.maxLive.get(), "never two boards at once");
+        assertTrue(fake.registered.stream().allMatch(KdrvBoard::isClosed), "every board closed");
+    }
+
+    @Test
+    @Timeout(120)
+    void concurrentActivateModifyDeactivateEndsConsistent() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            FakeContext fake = new FakeContext();
+            BoardComponent c = new BoardComponent();
+            BoardPlatform mock = TestSupport.pi4jMock(28);
+            CountDownLatch start = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(3);
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            Runnable[] bodies = {
+                () -> c.activate(fake.context(), config(16)),
+                () -> {
+                    for (int i = 0; i < 10; i++) {
+                        c.modified(config(16 + i % 2));
+                    }
+                },
+                () -> {
+                    for (int i = 0; i < 5; i++) {
+                        c.addPlatform(mock, MOCK);
+                        c.removePlatform(mock, MOCK);
+                    }
+                    c.addPlatform(mock, MOCK);
+                }
+            };
+            Kthread[] threads = new Kthread[bodies.length];
+            for (int i = 0; i < bodies.length; i++) {
+                Runnable body = bodies[i];
+                threads[i] = Kthread.run(x -> {
+                    try {
+                        start.await();
+                        body.run();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    } finally {
+                        done.countDown();
+                    }
+                    return 0;
+                }, null, "race/%d", i);
+            }
+            start.countDown();
+            assertTrue(done.await(30, TimeUnit.SECONDS), "round " + round + ": deadlock");
+            for (Kthread t : threads) {
+                t.stop();
+            }
+            assertEquals(List.of(), failures);
+
+            // settled: the platform is there and active, so exactly one open board is registered
+            assertEquals(1, fake.live.get(), "round " + round + ": one board registered");
+            KdrvBoard last = fake.registered.getLast();
+            assertTrue(!last.isClosed(), "the registered board is open");
+            assertTrue(fake.registered.subList(0, fake.registered.size() - 1).stream().allMatch(KdrvBoard::isClosed),
+                    "every replaced board was closed");
+
+            c.deactivate();
+            assertEquals(0, fake.live.get(), "round " + round + ": nothing registered after deactivate");
+            assertEquals(1, fake.maxLive.get(), "round " + round + ": never two boards at once");
+            assertTrue(fake.registered.stream().allMatch(KdrvBoard::isClosed), "every board closed");
+        }
+    }
+}
