@@ -7,9 +7,8 @@ import com.pi4j.context.Context;
  * discovery) holding exactly one provider for each of {@code DIGITAL_INPUT}, {@code DIGITAL_OUTPUT} and
  * {@code I2C}.
  *
- * <p>The board bundle has the {@code raspberrypi} platform built in ({@link Boards#raspberryPi()}). Other bundles
- * contribute platforms as OSGi services of this type with service property {@value #PLATFORM} set to
- * {@link #name()}; the mock board bundle ({@code kdrv-board-mock}) registers {@code mock} this way. The board
+ * <p>The board service has the {@code raspberrypi} platform built in. Other bundles contribute platforms as OSGi
+ * services of this type with service property {@value #PLATFORM} set to {@link #name()}; the mock board bundle ({@code kdrv-board-mock}) registers {@code mock} this way. The board
  * service picks one of them according to its configuration (see the board README).
  *
  * <p>Implementations must be thread-safe. A platform may allow only one live context at a time and then throws

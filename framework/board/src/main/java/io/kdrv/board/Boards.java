@@ -1,7 +1,6 @@
 package io.kdrv.board;
 
 import io.kdrv.board.internal.PinBoard;
-import io.kdrv.board.internal.RpiBoardPlatform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,8 +8,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Plain-Java entry points of the board layer: opening a board on a platform, the built-in Raspberry Pi platform,
- * and platform selection. The OSGi board service uses the same code.
+ * Plain-Java entry points of the board layer: opening a board on a platform, and platform selection. The OSGi
+ * board service uses the same code. (Platforms themselves are {@link BoardPlatform} implementations: the board
+ * service's built-in {@code raspberrypi} one, or services from other bundles; this class depends on none of them.)
  *
  * <h2>Platform selection</h2>
  * A platform setting is {@value #AUTO}, {@value #MOCK} or {@value #RASPBERRY_PI}. {@value #AUTO} picks
@@ -54,17 +54,6 @@ public final class Boards {
      */
     public static KdrvBoard open(BoardPlatform platform, int irqFifoCapacity) {
         return PinBoard.open(platform, irqFifoCapacity);
-    }
-
-    /**
-     * The built-in Raspberry Pi platform: GPIO lines 0..27 (the 40-pin header, BCM numbering) through Pi4J's
-     * gpiod provider, I2C through Pi4J's linuxfs provider. {@link BoardPlatform#newContext()} fails with a
-     * {@link BoardException} on a machine that is not a Raspberry Pi.
-     *
-     * @return a new platform instance
-     */
-    public static BoardPlatform raspberryPi() {
-        return new RpiBoardPlatform();
     }
 
     /**

@@ -55,7 +55,7 @@ public final class BoardComponent {
     static final Duration DEACTIVATE_TIMEOUT = Duration.ofSeconds(120);
 
     private final Map<String, BoardPlatform> platformServices = new ConcurrentHashMap<>();
-    private final BoardPlatform raspberryPi = Boards.raspberryPi();
+    private final BoardPlatform raspberryPi = new RpiBoardPlatform();
     private final FrameworkListener startupCheck = this::frameworkEvent;
 
     private final Object lock = new Object();
