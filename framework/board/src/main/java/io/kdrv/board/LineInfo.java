@@ -11,8 +11,10 @@ package io.kdrv.board;
  * @param edges      edges seen by the IRQ's top half (0 without IRQ)
  * @param handled    edges handled by the IRQ's bottom half
  * @param overflows  edges dropped because the IRQ FIFO was full
- * @param debounced  edges ignored by software debounce
+ * @param debounced  edges absorbed by software debounce
+ * @param lost       edges the kernel dropped before kdrv read them (gaps in its sequence numbers; 0 on the mock
+ *                   board and on providers without kernel edge records)
  */
 public record LineInfo(int line, String direction, String owner, int level, String irqThread, long edges,
-        long handled, long overflows, long debounced) {
+        long handled, long overflows, long debounced, long lost) {
 }

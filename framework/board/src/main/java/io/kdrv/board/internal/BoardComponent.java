@@ -103,7 +103,9 @@ public final class BoardComponent {
     @Modified
     void modified(BoardConfig cfg) {
         synchronized (lock) {
-            reopen |= config == null || config.irq_fifo_capacity() != cfg.irq_fifo_capacity();
+            reopen |= config == null || config.irq_fifo_capacity() != cfg.irq_fifo_capacity()
+                    || config.irq_kernel_buffer() != cfg.irq_kernel_buffer()
+                    || config.irq_kernel_debounce_us() != cfg.irq_kernel_debounce_us();
             config = cfg;
             platformLeft = false;
         }
@@ -245,7 +247,13 @@ public final class BoardComponent {
             }
             return report(false, missingPlatformMessage(name));
         }
-        return new Open(name, wanted, config.irq_fifo_capacity(), bundleContext, lastError);
+        IrqSettings irq;
+        try {
+            irq = IrqSettings.of(config);
+        } catch (IllegalArgumentException e) {
+            return report(true, e.getMessage() + " (configuration kdrv.board)");
+        }
+        return new Open(name, wanted, irq, bundleContext, lastError);
     }
 
     /** A log step, once per distinct problem (not on every re-selection). */
@@ -283,7 +291,7 @@ public final class BoardComponent {
     }
 
     /** Open a board on {@code platform} and register it. {@code lastError}: what was last logged. */
-    private record Open(String name, BoardPlatform platform, int fifoCapacity, BundleContext bundleContext,
+    private record Open(String name, BoardPlatform platform, IrqSettings irq, BundleContext bundleContext,
             String lastError) implements Step {
     }
 
@@ -325,7 +333,7 @@ public final class BoardComponent {
             case Open open -> {
                 KdrvBoard board;
                 try {
-                    board = Boards.open(open.platform(), open.fifoCapacity());
+                    board = PinBoard.open(open.platform(), open.irq());
                 } catch (BoardException | IllegalArgumentException e) {
                     String message = "kdrv board not started: " + e.getMessage();
                     if (!message.equals(open.lastError())) {

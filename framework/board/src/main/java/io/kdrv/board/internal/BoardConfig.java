@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.Option;
 
 /** Configuration of the board service: Configuration Admin PID {@code kdrv.board}. */
 @ObjectClassDefinition(id = "kdrv.board", name = "kdrv board",
-        description = "Which hardware platform the kdrv board runs on, and threaded IRQ sizing.")
+        description = "Which hardware platform the kdrv board runs on, threaded IRQ sizing and kernel edge settings.")
 public @interface BoardConfig {
     @AttributeDefinition(name = "Platform",
             description = "auto: raspberrypi when /proc/device-tree/model contains 'Raspberry Pi', else mock. "
@@ -22,4 +22,15 @@ public @interface BoardConfig {
             description = "Edges each threaded IRQ queues between its top and bottom half; further edges are "
                     + "counted as overflows.")
     int irq_fifo_capacity() default 1024;
+
+    @AttributeDefinition(name = "Kernel event buffer", min = "0",
+            description = "On a GPIO character device: the kernel's event buffer per IRQ line request (edges it "
+                    + "holds before dropping the oldest, counted as lost). 0 = kernel default (16 per line).")
+    int irq_kernel_buffer() default 0;
+
+    @AttributeDefinition(name = "Kernel debounce (us)", min = "0",
+            description = "On a GPIO character device: the kernel's debounce period for every IRQ line, in "
+                    + "microseconds (the kernel reports a level only once it was stable that long). 0 = off. "
+                    + "Software debounce per request (the driver's debounce) works on top of it.")
+    int irq_kernel_debounce_us() default 0;
 }

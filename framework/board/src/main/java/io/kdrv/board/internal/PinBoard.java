@@ -44,7 +44,7 @@ public final class PinBoard implements KdrvBoard {
 
     private final BoardPlatform platform;
     private final Context pi4j;
-    private final int irqFifoCapacity;
+    private final IrqSettings irqSettings;
     private final DigitalInputProvider inputs;
     private final DigitalOutputProvider outputs;
     private final I2CProvider i2cs;
@@ -54,10 +54,10 @@ public final class PinBoard implements KdrvBoard {
     private final Map<Integer, I2cClaim> i2c = new TreeMap<>();     // key bus << 8 | address; guarded by lock
     private boolean closed;                                         // guarded by lock
 
-    private PinBoard(BoardPlatform platform, Context pi4j, int irqFifoCapacity) {
+    private PinBoard(BoardPlatform platform, Context pi4j, IrqSettings irqSettings) {
         this.platform = platform;
         this.pi4j = pi4j;
-        this.irqFifoCapacity = irqFifoCapacity;
+        this.irqSettings = irqSettings;
         this.inputs = provider(IOType.DIGITAL_INPUT);
         this.outputs = provider(IOType.DIGITAL_OUTPUT);
         this.i2cs = provider(IOType.I2C);
@@ -65,16 +65,19 @@ public final class PinBoard implements KdrvBoard {
 
     /** See {@link io.kdrv.board.Boards#open(BoardPlatform, int)}. */
     public static PinBoard open(BoardPlatform platform, int irqFifoCapacity) {
+        return open(platform, IrqSettings.defaults(irqFifoCapacity));
+    }
+
+    /** Opens a board with the board service's IRQ settings. */
+    static PinBoard open(BoardPlatform platform, IrqSettings irq) {
         Objects.requireNonNull(platform, "platform");
-        if (irqFifoCapacity < 1) {
-            throw new IllegalArgumentException("kdrv board: IRQ FIFO capacity must be at least 1, got "
-                    + irqFifoCapacity);
-        }
+        Objects.requireNonNull(irq, "irq");
         Context context = platform.newContext();
         try {
-            PinBoard board = new PinBoard(platform, context, irqFifoCapacity);
-            LOG.info("kdrv board: platform {} open (GPIO 0..{}, IRQ FIFO {} edges)", platform.name(),
-                    platform.lineCount() - 1, irqFifoCapacity);
+            PinBoard board = new PinBoard(platform, context, irq);
+            LOG.info("kdrv board: platform {} open (GPIO 0..{}, IRQ FIFO {} edges, kernel event buffer {}, kernel "
+                    + "debounce {} us)", platform.name(), platform.lineCount() - 1, irq.fifoCapacity(),
+                    irq.kernelBuffer() == 0 ? "default" : irq.kernelBuffer(), irq.kernelDebounce().toNanos() / 1000);
             return board;
         } catch (RuntimeException e) {
             shutdownQuietly(context);
@@ -194,7 +197,7 @@ public final class PinBoard implements KdrvBoard {
             }
             GpioClaim c = claim;
             ThreadedIrq[] self = new ThreadedIrq[1];
-            irq = new ThreadedIrq(claim.line, dev, input, edge, debounce, handler, irqFifoCapacity,
+            irq = new ThreadedIrq(claim.line, dev, input, edge, debounce, handler, irqSettings,
                     () -> irqFreed(c, self[0]));
             self[0] = irq;
             claim.irq = irq;
@@ -320,7 +323,8 @@ public final class PinBoard implements KdrvBoard {
             ThreadedIrq irq = c.irq;
             out.add(new LineInfo(c.line, c.direction, c.owner, level(c.io), irq == null ? null : irq.threadName(),
                     irq == null ? 0 : irq.edges(), irq == null ? 0 : irq.handled(),
-                    irq == null ? 0 : irq.overflows(), irq == null ? 0 : irq.debounced()));
+                    irq == null ? 0 : irq.overflows(), irq == null ? 0 : irq.debounced(),
+                    irq == null ? 0 : irq.lost()));
         }
         return out;
     }

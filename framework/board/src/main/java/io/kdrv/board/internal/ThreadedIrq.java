@@ -4,6 +4,9 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.gpio.digital.DigitalStateChangeEvent;
 import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
+import io.kdrv.board.spi.EdgeRecord;
+import io.kdrv.board.spi.EdgeStream;
+import io.kdrv.board.spi.KernelEdgeSource;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
 import io.kdrv.driver.IrqEvent;
@@ -32,13 +35,22 @@ import org.slf4j.LoggerFactory;
  * with the timestamp and sequence of the window's last edge. The settle wait is a bounded wait of this kthread:
  * no timer thread. A handler exception is logged with device and line and the next edge is still delivered.
  *
+ * <p><b>Kernel edge path</b>: when the input is a {@link KernelEdgeSource} (a GPIO character device provider)
+ * there is no Pi4J listener and no kdrv FIFO: the kthread itself blocks in
+ * {@link EdgeStream#awaitEdgesUninterruptible} and handles each kernel record as an edge with the kernel's
+ * timestamp and per-line sequence number. A gap in those sequence numbers counts as {@link #lost()} (the kernel's
+ * own FIFO dropped edges), apart from {@link #overflows()} (always 0 here) and {@link #debounced()}. Software
+ * debounce works the same way on this kthread; the kernel's debounce period and event buffer size come from the
+ * board settings. {@code free()} wakes the stream, stops the kthread, then closes the stream.
+ *
  * <p>Accounting: every edge of the requested polarity seen while the IRQ is live increments {@link #edges()} and
  * later exactly one of {@link #overflows()} (dropped from a full FIFO as its oldest edge), {@link #debounced()}
  * (absorbed by a settle window: all of a window's edges but the one whose settled level is delivered) or
  * {@link #handled()} (once its handler returned). Until then it is pending (queued, in an open settle window, or
  * in the handler): {@code edges == debounced + overflows + handled + pending}, exactly, with {@code pending == 0}
  * once a burst has drained (counters are read one at a time, so a snapshot taken mid-burst may be off by the
- * edges that moved meanwhile). Edges still pending when the IRQ is freed are not delivered.
+ * edges that moved meanwhile). Edges still pending when the IRQ is freed are not delivered. Edges counted in
+ * {@link #lost()} never reached kdrv and are not in {@link #edges()}.
  */
 final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedIrq.class);
@@ -55,6 +67,11 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     private final DigitalInput input;
     private final IrqHandler handler;
     private final IrqFifo fifo;
+    private final IrqSettings settings;
+    /** Non-null when the input reads edges from the kernel: the kthread waits on its stream, no listener. */
+    private final KernelEdgeSource kernel;
+    /** The open kernel edge stream (kernel path), set by start(); closed by the kthread on exit or by free(). */
+    private volatile EdgeStream stream;
     private final WaitQueue wq = new WaitQueue();
     private final Runnable onFreed;
     private final AtomicBoolean freed = new AtomicBoolean();
@@ -76,14 +93,17 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     private boolean windowHigh;        // level after the window's last edge
     private long windowSequence;       // sequence of the window's last wanted edge
 
-    // Counters: edges and overflows written under 'producer'; debounced and handled by the bottom half.
+    // Counters: edges and overflows written under 'producer' (listener path) or by the kthread (kernel path);
+    // debounced, handled and lost by the kthread.
     private volatile long edges;
     private volatile long debounced;
     private volatile long overflows;
     private volatile long handled;
+    private volatile long lost;        // kernel path: gaps in line_seqno; written by the kthread
+    private long lastLineSeqno;        // kernel path: owned by the kthread
 
     ThreadedIrq(int line, String device, DigitalInput input, Edge edge, Duration debounce, IrqHandler handler,
-            int fifoCapacity, Runnable onFreed) {
+            IrqSettings settings, Runnable onFreed) {
         if (debounce == null || debounce.isNegative()) {
             throw new IllegalArgumentException("GPIO " + line + " (device " + device + "): debounce must be >= 0, got "
                     + debounce);
@@ -94,13 +114,17 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         this.edge = edge;
         this.debounceNanos = debounce.toNanos();
         this.handler = handler;
-        this.fifo = new IrqFifo(fifoCapacity);
+        this.settings = settings;
+        this.kernel = input instanceof KernelEdgeSource k ? k : null;
+        // The kernel path has the kernel's FIFO; a one-slot ring keeps the listener-path code uniform.
+        this.fifo = new IrqFifo(kernel == null ? settings.fifoCapacity() : 1);
         this.threadName = "irq/" + line + "-" + device;
         this.onFreed = onFreed;
     }
 
     /**
-     * Starts the bottom half, then hooks the top half into Pi4J.
+     * Starts the bottom half, then hooks the top half into Pi4J; on a kernel edge source, opens the kernel edge
+     * stream instead (errors from the provider, naming chip, line and errno, reach the caller).
      *
      * @throws IllegalStateException when the IRQ was freed before it started (its line was released meanwhile)
      */
@@ -110,14 +134,27 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
                 throw new IllegalStateException(threadName + ": freed before it started (GPIO " + line
                         + " was released meanwhile)");
             }
-            // The settle baseline, read before the listener exists (like the driver's own initial read): an edge
+            // The settle baseline, read before edges are reported (like the driver's own initial read): an edge
             // after this read is queued and settles against it.
             settledHigh = readHigh(false);
-            Kthread t = Kthread.create(ThreadedIrq::bottomHalf, this, "%s", threadName);
+            if (kernel != null) {
+                // With software debounce the other polarity moves the settle deadline too, so ask for both.
+                Edge kernelEdge = debounceNanos > 0 ? Edge.BOTH : edge;
+                stream = kernel.openEdges(kernelEdge, settings.kernelDebounce(), settings.kernelBuffer());
+            }
+            Kthread t;
+            try {
+                t = Kthread.create(ThreadedIrq::bottomHalf, this, "%s", threadName);
+            } catch (RuntimeException | Error e) {
+                closeStream();
+                throw e;
+            }
             t.owner("device " + device);
             thread = t;
             t.wakeUp();
-            input.addListener(this);
+            if (kernel == null) {
+                input.addListener(this);
+            }
         }
     }
 
@@ -173,7 +210,15 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     // ------------------------------------------------------------------------------------------ bottom half
 
     private static int bottomHalf(ThreadedIrq irq) throws InterruptedException {
-        irq.run();
+        if (irq.kernel != null) {
+            try {
+                irq.runKernel();
+            } finally {
+                irq.closeStream();
+            }
+        } else {
+            irq.run();
+        }
         return 0;
     }
 
@@ -251,6 +296,72 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         }
     }
 
+    /** Kernel records per read: the kernel's default buffer per line. */
+    private static final int BATCH = 16;
+
+    /** Kernel path: this kthread reads the kernel's edge records itself. */
+    private void runKernel() throws InterruptedException {
+        EdgeStream s = stream;
+        EdgeRecord[] batch = new EdgeRecord[BATCH];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = new EdgeRecord();
+        }
+        while (live()) {
+            int n;
+            if (!armed) {
+                n = s.awaitEdgesUninterruptible(batch); // 0 when free() woke it
+            } else {
+                // The stream has no timed wait: sleep on our own queue until the settle deadline (free() and
+                // kthread_stop wake it), then take what the kernel queued meanwhile without blocking.
+                long left = settleDeadline - System.nanoTime();
+                if (left > 0) {
+                    wq.waitEventInterruptibleTimeout(() -> !live(), Duration.ofNanos(left));
+                    if (!live()) {
+                        break;
+                    }
+                }
+                s.wake();
+                n = s.awaitEdgesUninterruptible(batch);
+                if (n == 0) {
+                    settle(readHigh(windowHigh));
+                    continue;
+                }
+            }
+            for (int i = 0; i < n && live(); i++) {
+                onKernelEdge(batch[i]);
+            }
+        }
+    }
+
+    private void onKernelEdge(EdgeRecord r) {
+        long seq = r.lineSeqno;
+        if (seq > lastLineSeqno + 1) {
+            lost += seq - lastLineSeqno - 1; // the kernel's FIFO overflowed: it dropped these (single writer)
+        }
+        if (seq > lastLineSeqno) {
+            lastLineSeqno = seq;
+        }
+        boolean high = r.rising;
+        boolean wanted = wanted(high);
+        if (wanted) {
+            edges++; // single writer on this path: the kthread
+        } else if (debounceNanos == 0) {
+            return;
+        }
+        onEdge(r.timestampNanos, high, wanted, seq);
+    }
+
+    private void closeStream() {
+        EdgeStream s = stream;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: closing the kernel edge stream of GPIO {} failed: {}", threadName, line, e.toString(), e);
+            }
+        }
+    }
+
     private boolean live() {
         return !Kthread.shouldStop() && !freed.get();
     }
@@ -274,9 +385,16 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
             return;
         }
         Kthread t;
+        EdgeStream s;
         synchronized (lifecycle) {
-            input.removeListener(this);
+            if (kernel == null) {
+                input.removeListener(this);
+            }
             t = thread;
+            s = stream;
+        }
+        if (s != null) {
+            s.wake(); // the kthread may be blocked in awaitEdgesUninterruptible: only wake() ends that
         }
         if (t != null) {
             if (Kthread.current() == t) {
@@ -290,6 +408,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
                     LOG.error("{}: handler of device {} did not return within {} ms of free_irq; the kthread is "
                             + "left marked to stop", threadName, device, STOP_TIMEOUT.toMillis(), e);
                 }
+                closeStream(); // after the kthread left the stream (idempotent: the kthread closes it too)
             }
         }
         long lost = overflows;
@@ -328,6 +447,11 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     }
 
     @Override
+    public long lost() {
+        return lost;
+    }
+
+    @Override
     public long debounced() {
         return debounced;
     }
@@ -340,7 +464,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     @Override
     public String toString() {
         return threadName + "[edge=" + edge + ", edges=" + edges + ", handled=" + handled + ", overflows="
-                + overflows + ", debounced=" + debounced + ", queued=" + fifo.size() + ", settling=" + windowEdges
-                + "]";
+                + overflows + ", debounced=" + debounced + ", lost=" + lost + ", queued=" + fifo.size() + ", settling="
+                + windowEdges + (kernel != null ? ", kernel edges" : "") + "]";
     }
 }

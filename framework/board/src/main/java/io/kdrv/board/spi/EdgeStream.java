@@ -11,7 +11,10 @@ public interface EdgeStream extends AutoCloseable {
      *
      * <p>Not interruptible by {@link Thread#interrupt()}: {@link #wake()} is the only way to end the wait early
      * (kthread stop and {@code free()} use it). A {@code wake()} that comes while no wait is in progress makes
-     * the next call return at once.
+     * the next call return at once. Records that are available are returned in preference (a pending
+     * {@code wake()} may be consumed by such a call), so a call made after {@code wake()} is a non-blocking read:
+     * 0 means the kernel had nothing queued. The board relies on that to read what arrived during a software
+     * debounce window.
      *
      * @param out records to fill; each record is overwritten, none is allocated
      * @return the number of records filled, 0 when woken

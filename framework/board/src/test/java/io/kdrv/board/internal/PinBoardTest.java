@@ -55,7 +55,7 @@ class PinBoardTest {
         in.close(); // idempotent
         Handle<DigitalOutput> out = board.openOutput(led, 17);
         out.get().high();
-        assertEquals(List.of(new LineInfo(17, "out", "led0", 1, null, 0, 0, 0, 0)), board.lines());
+        assertEquals(List.of(new LineInfo(17, "out", "led0", 1, null, 0, 0, 0, 0, 0)), board.lines());
         out.close();
         assertTrue(board.lines().isEmpty());
         assertEquals(DigitalState.LOW, out.get().state(), "a released output is driven LOW");
@@ -171,7 +171,7 @@ class PinBoardTest {
         ((MockDigitalInput) in).mockState(DigitalState.HIGH);
         TestSupport.await("edge handled", () -> irq.handled() == 1, irq::toString);
         LineInfo info = board.lines().getFirst();
-        assertEquals(new LineInfo(4, "in", "button0", 1, "irq/4-button0", 1, 1, 0, 0), info);
+        assertEquals(new LineInfo(4, "in", "button0", 1, "irq/4-button0", 1, 1, 0, 0, 0), info);
         irq.free();
         assertNull(board.lines().getFirst().irqThread());
     }
