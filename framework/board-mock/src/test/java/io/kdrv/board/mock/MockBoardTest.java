@@ -12,6 +12,7 @@ import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import io.kdrv.board.BoardException;
 import io.kdrv.board.KdrvBoard;
+import io.kdrv.board.LineInfo;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
@@ -84,6 +85,11 @@ class MockBoardTest {
         assertEquals(10_000, irq.edges());
         await("all edges accounted for", () -> irq.handled() + irq.overflows() == 10_000, irq::toString);
         assertEquals(irq.edges(), irq.handled() + irq.overflows() + irq.debounced());
+        assertEquals(0, irq.lost(), "the mock board has no kernel FIFO to lose edges in");
+        LineInfo info = board.lines().getFirst();
+        assertEquals(List.of(10_000L, irq.handled(), irq.overflows(), 0L, 0L),
+                List.of(info.edges(), info.handled(), info.overflows(), info.debounced(), info.lost()),
+                "the same counters as any board");
     }
 
     @Test

@@ -39,7 +39,10 @@ public final class GpioCommands {
         this.simulator = simulator;
     }
 
-    /** {@code gpio:list}: claimed lines with owner, level and IRQ statistics; claimed I2C devices. */
+    /**
+     * {@code gpio:list}: claimed lines with owner, level and IRQ statistics (edges, handled, kdrv FIFO overflows,
+     * debounced, and edges the kernel lost before kdrv read them); claimed I2C devices.
+     */
     public String list() {
         KdrvBoard b = board;
         if (b == null) {
@@ -47,21 +50,23 @@ public final class GpioCommands {
         }
         StringBuilder out = new StringBuilder();
         out.append("platform ").append(b.platform()).append('\n');
-        out.append(String.format("%-5s %-4s %-16s %-5s %-22s %8s %8s %9s %9s%n", "LINE", "DIR", "OWNER", "LEVEL",
-                "IRQ", "EDGES", "HANDLED", "OVERFLOWS", "DEBOUNCED"));
+        out.append(String.format("%-5s %-4s %-16s %-5s %-22s %8s %8s %9s %9s %6s%n", "LINE", "DIR", "OWNER", "LEVEL",
+                "IRQ", "EDGES", "HANDLED", "OVERFLOWS", "DEBOUNCED", "LOST"));
         for (LineInfo l : b.lines()) {
-            out.append(String.format("%-5d %-4s %-16s %-5s %-22s %8s %8s %9s %9s%n", l.line(), l.direction(),
-                    l.owner(), l.level() < 0 ? "?" : Integer.toString(l.level()),
-                    l.irqThread() == null ? "-" : l.irqThread(),
-                    l.irqThread() == null ? "-" : Long.toString(l.edges()),
-                    l.irqThread() == null ? "-" : Long.toString(l.handled()),
-                    l.irqThread() == null ? "-" : Long.toString(l.overflows()),
-                    l.irqThread() == null ? "-" : Long.toString(l.debounced())));
+            boolean irq = l.irqThread() != null;
+            out.append(String.format("%-5d %-4s %-16s %-5s %-22s %8s %8s %9s %9s %6s%n", l.line(), l.direction(),
+                    l.owner(), l.level() < 0 ? "?" : Integer.toString(l.level()), irq ? l.irqThread() : "-",
+                    count(irq, l.edges()), count(irq, l.handled()), count(irq, l.overflows()),
+                    count(irq, l.debounced()), count(irq, l.lost())));
         }
         for (I2cInfo d : b.i2cDevices()) {
             out.append(String.format("i2c-%d 0x%02x %s%n", d.bus(), d.address(), d.owner()));
         }
         return out.toString();
+    }
+
+    private static String count(boolean irq, long n) {
+        return irq ? Long.toString(n) : "-";
     }
 
     /** {@code gpio:set <line> <0|1>}: drives a mock input line. */

@@ -184,7 +184,8 @@ class PinBoardTest {
         GpioCommands cmds = new GpioCommands(board, null);
         String list = cmds.list();
         assertTrue(list.contains("platform mock"), list);
-        assertTrue(list.matches("(?s).*17\\s+in\\s+button0\\s+0\\s+irq/17-button0.*"), list);
+        assertTrue(list.matches("(?s).*EDGES\\s+HANDLED\\s+OVERFLOWS\\s+DEBOUNCED\\s+LOST\n.*"), list);
+        assertTrue(list.matches("(?s).*17\\s+in\\s+button0\\s+0\\s+irq/17-button0(\\s+0){5}\n.*"), list);
         assertTrue(list.matches("(?s).*18\\s+out\\s+led0\\s+0\\s+-.*"), list);
         assertTrue(cmds.set("17", "1").startsWith("gpio:set needs the mock board"), cmds.set("17", "1"));
         assertTrue(new GpioCommands(null, null).list().startsWith("no board is running"));
