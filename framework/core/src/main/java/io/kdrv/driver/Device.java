@@ -126,10 +126,12 @@ public interface Device {
     /**
      * Requests a threaded IRQ on a GPIO input obtained from this device. The Pi4J listener (top half) timestamps
      * each edge, queues it in a bounded FIFO and wakes kthread {@code irq/<line>-<device>} which runs
-     * {@code handler} (bottom half). Edges arriving while the FIFO is full are counted in {@link Irq#overflows()}.
+     * {@code handler} (bottom half); on a GPIO character device that kthread reads the kernel's edge records
+     * itself. A full FIFO drops its oldest edge, counted in {@link Irq#overflows()}.
      *
-     * @param debounce edges within this window after an accepted edge are ignored (counted); {@link Duration#ZERO}
-     *                 for none
+     * @param debounce settle window, as in Linux {@code gpio_keys}: every edge pushes the deadline back; when it
+     *                 passes, the line is read and the handler runs once if the settled level changed (absorbed
+     *                 edges are counted in {@link Irq#debounced()}); {@link Duration#ZERO} for none
      */
     Irq requestThreadedIrq(DigitalInput input, Edge edge, Duration debounce, IrqHandler handler)
             throws ProbeDeferredException;

@@ -4,6 +4,13 @@ import java.time.Duration;
 
 /**
  * A requested threaded IRQ (see {@link Device#requestThreadedIrq}). Device-managed: freed on remove. Thread-safe.
+ *
+ * <p>Accounting: every edge of the requested polarity that reaches kdrv is counted in {@link #edges()} and then in
+ * exactly one of {@link #overflows()}, {@link #debounced()} or {@link #handled()}; until then it is pending
+ * (queued, in an open debounce window, or in the handler). So {@code edges == debounced + overflows + handled +
+ * pending}, and {@code edges == debounced + overflows + handled} once a burst has drained. Edges counted in
+ * {@link #lost()} never reached kdrv and are not in {@code edges()}. Each counter is read on its own: a snapshot
+ * taken during a burst may be off by the edges that moved meanwhile.
  */
 public interface Irq {
     /** The GPIO line. */
@@ -12,13 +19,13 @@ public interface Irq {
     /** Name of the bottom-half kthread, {@code irq/<line>-<device>}. */
     String threadName();
 
-    /** Edges seen by the top half. */
+    /** Edges of the requested polarity that reached kdrv (the top half, or the kernel records read). */
     long edges();
 
-    /** Edges handled by the bottom half. */
+    /** Edges whose handler call returned (with debounce: one per delivered settled level). */
     long handled();
 
-    /** Edges dropped because the FIFO was full: never silent. */
+    /** Edges dropped because kdrv's FIFO was full (the oldest queued edge makes room): never silent. */
     long overflows();
 
     /**
@@ -30,7 +37,10 @@ public interface Irq {
         return 0;
     }
 
-    /** Edges ignored by software debounce. */
+    /**
+     * Edges absorbed by software debounce: all edges of a settle window except the one whose settled level was
+     * delivered (all of them when the level did not change).
+     */
     long debounced();
 
     /** The debounce window (zero when off). */
