@@ -124,36 +124,52 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
 
     /**
      * Starts the bottom half, then hooks the top half into Pi4J; on a kernel edge source, opens the kernel edge
-     * stream instead (errors from the provider, naming chip, line and errno, reach the caller).
+     * stream instead (errors from the provider, naming chip, line and errno, reach the caller). Pi4J and provider
+     * calls happen outside {@code lifecycle}; a free() racing with them is detected afterwards and undone.
      *
      * @throws IllegalStateException when the IRQ was freed before it started (its line was released meanwhile)
      */
     void start() {
+        // The settle baseline, read before edges are reported (like the driver's own initial read): an edge after
+        // this read is queued and settles against it.
+        settledHigh = readHigh(false);
+        EdgeStream s = null;
+        if (kernel != null) {
+            // With software debounce the other polarity moves the settle deadline too, so ask for both.
+            Edge kernelEdge = debounceNanos > 0 ? Edge.BOTH : edge;
+            s = kernel.openEdges(kernelEdge, settings.kernelDebounce(), settings.kernelBuffer());
+        }
+        Kthread t = null;
+        RuntimeException failure = null;
         synchronized (lifecycle) {
             if (freed.get()) {
-                throw new IllegalStateException(threadName + ": freed before it started (GPIO " + line
+                failure = new IllegalStateException(threadName + ": freed before it started (GPIO " + line
                         + " was released meanwhile)");
+            } else {
+                stream = s;
+                try {
+                    t = Kthread.create(ThreadedIrq::bottomHalf, this, "%s", threadName);
+                } catch (RuntimeException e) {
+                    stream = null;
+                    failure = e;
+                }
             }
-            // The settle baseline, read before edges are reported (like the driver's own initial read): an edge
-            // after this read is queued and settles against it.
-            settledHigh = readHigh(false);
-            if (kernel != null) {
-                // With software debounce the other polarity moves the settle deadline too, so ask for both.
-                Edge kernelEdge = debounceNanos > 0 ? Edge.BOTH : edge;
-                stream = kernel.openEdges(kernelEdge, settings.kernelDebounce(), settings.kernelBuffer());
+            if (t != null) {
+                t.owner("device " + device);
+                thread = t;
             }
-            Kthread t;
-            try {
-                t = Kthread.create(ThreadedIrq::bottomHalf, this, "%s", threadName);
-            } catch (RuntimeException | Error e) {
-                closeStream();
-                throw e;
+        }
+        if (failure != null) {
+            if (s != null) {
+                s.close();
             }
-            t.owner("device " + device);
-            thread = t;
-            t.wakeUp();
-            if (kernel == null) {
-                input.addListener(this);
+            throw failure;
+        }
+        t.wakeUp();
+        if (kernel == null) {
+            input.addListener(this);
+            if (freed.get()) {
+                input.removeListener(this); // free() ran meanwhile and may have removed it before we added it
             }
         }
     }
@@ -387,11 +403,11 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         Kthread t;
         EdgeStream s;
         synchronized (lifecycle) {
-            if (kernel == null) {
-                input.removeListener(this);
-            }
             t = thread;
             s = stream;
+        }
+        if (kernel == null) {
+            input.removeListener(this); // a start() still adding it removes it again itself
         }
         if (s != null) {
             s.wake(); // the kthread may be blocked in awaitEdgesUninterruptible: only wake() ends that
@@ -411,10 +427,15 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
                 closeStream(); // after the kthread left the stream (idempotent: the kthread closes it too)
             }
         }
-        long lost = overflows;
-        if (lost > 0) {
-            LOG.warn("{}: freed; {} of {} edges on GPIO {} were dropped by FIFO overflow", threadName, lost, edges,
+        long dropped = overflows;
+        if (dropped > 0) {
+            LOG.warn("{}: freed; {} of {} edges on GPIO {} were dropped by FIFO overflow", threadName, dropped, edges,
                     line);
+        }
+        long kernelLost = lost;
+        if (kernelLost > 0) {
+            LOG.warn("{}: freed; the kernel dropped {} edges on GPIO {} (kernel event FIFO overflow; see "
+                    + "irq.kernel.buffer)", threadName, kernelLost, line);
         }
         onFreed.run();
     }

@@ -31,6 +31,8 @@ final class FakeKernelInput extends MockDigitalInput implements KernelEdgeSource
     volatile Edge requestedEdge;
     volatile Duration requestedDebounce;
     volatile int requestedBuffer = -1;
+    /** When set, the next openEdges fails like a kernel that refuses the request. */
+    volatile String failNextOpen;
 
     FakeKernelInput(DigitalInputProvider provider, DigitalInputConfig config) {
         super(provider, config);
@@ -38,6 +40,11 @@ final class FakeKernelInput extends MockDigitalInput implements KernelEdgeSource
 
     @Override
     public EdgeStream openEdges(Edge edge, Duration kernelDebounce, int bufferSize) {
+        String fail = failNextOpen;
+        if (fail != null) {
+            failNextOpen = null;
+            throw new BoardException("fake-cdev", fail);
+        }
         for (Stream s : opened) {
             if (!s.isClosed()) {
                 throw new IllegalStateException("fake GPIO " + address() + ": a stream is already open");

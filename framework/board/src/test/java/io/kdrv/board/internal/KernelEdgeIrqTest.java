@@ -4,9 +4,12 @@ import static io.kdrv.board.internal.TestSupport.await;
 import static io.kdrv.board.internal.TestSupport.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pi4j.io.gpio.digital.DigitalState;
+import io.kdrv.board.BoardException;
 import io.kdrv.board.LineInfo;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
@@ -126,6 +129,21 @@ class KernelEdgeIrqTest {
         board.close();
         assertTrue(s.isClosed());
         assertFalse(irqThreadAlive());
+    }
+
+    @Test
+    void aKernelRefusalReachesTheCallerAndLeavesNothingBehind() {
+        FakeKernelInput in = input(17);
+        in.failNextOpen = "gpiochip0 line 17: EBUSY";
+        BoardException e = assertThrows(BoardException.class,
+                () -> board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, ev -> { }));
+        assertTrue(e.getMessage().contains("gpiochip0 line 17: EBUSY"), e.getMessage());
+        assertFalse(irqThreadAlive());
+        assertNull(board.lines().getFirst().irqThread(), "no IRQ left on the line");
+
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, ev -> { }).get();
+        in.stream().feed(true, 1, 1);
+        await("the line can get an IRQ again", () -> irq.handled() == 1, irq::toString);
     }
 
     @Test
