@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Driver for GPIO buttons (compatible {@code gpio-keys}), after Linux {@code drivers/input/keyboard/gpio_keys.c}.
  *
- * <p>probe: one threaded IRQ on both edges per key, with the node's debounce window applied by the IRQ layer.
- * The bottom half (kthread {@code irq/<line>-<device>}) turns the edge into pressed/released (honouring
- * {@code active-low}), drops edges that repeat the last reported state (the tail of a bounce that outlasted the
- * window), counts presses and posts an event on {@value KeyEvents#TOPIC}. Everything is device-managed, so
+ * <p>probe: one threaded IRQ on both edges per key, with the node's debounce window applied by the IRQ layer
+ * (a settle window, as in {@code gpio_keys.c}: only a change of the settled level is delivered). The bottom half
+ * (kthread {@code irq/<line>-<device>}) turns the level into pressed/released (honouring {@code active-low}),
+ * drops a level that repeats the last reported state (without debounce, after lost or dropped edges), counts
+ * presses and posts an event on {@value KeyEvents#TOPIC}. Everything is device-managed, so
  * remove has nothing to do.
  */
 @Component(service = Driver.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = Driver.COMPATIBLE + "=gpio-keys")
@@ -99,7 +100,7 @@ public final class GpioKeysDriver implements Driver {
     private void onEdge(KeysDevice keys, Button key, IrqEvent e) {
         boolean pressed = key.isPressed(e.state());
         if (pressed == key.pressed) {
-            return; // debounce let an even number of bounces through: nothing changed for the user
+            return; // edges were dropped or lost in between: nothing changed for the user
         }
         key.pressed = pressed;
         long presses = pressed ? ++key.presses : key.presses;
