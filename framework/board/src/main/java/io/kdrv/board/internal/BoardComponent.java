@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * Runs the board on the configured platform and registers it as {@link Board} (for the driver core) and
  * {@link KdrvBoard} (for the shell), with service property {@value BoardPlatform#PLATFORM}.
  *
- * <p>Platforms: {@code raspberrypi} is built in; others come as {@link BoardPlatform} services (the mock board
- * bundle provides {@code mock}). The Board service is registered by hand, not by DS, because it exists only
+ * <p>Platforms come as {@link BoardPlatform} services (the mock board bundle provides {@code mock}, kdrv-board-linux
+ * provides {@code raspberrypi} and {@code linux}); a Pi4J-gpiod {@code raspberrypi} is built in as the fallback
+ * when no service provides that name. The Board service is registered by hand, not by DS, because it exists only
  * while the selected platform is available and opens: when it is not, the error is logged (naming the platform
  * and what is missing), no Board is registered, and the driver core defers probes until it appears. A platform
  * service arriving later, leaving, or a configuration change re-selects: the old board is closed first, which
@@ -228,7 +229,7 @@ public final class BoardComponent {
             return report(true, e.getMessage() + " (configuration kdrv.board, key 'platform', or framework property "
                     + Boards.PLATFORM_PROPERTY + ")");
         }
-        BoardPlatform wanted = name.equals(Boards.RASPBERRY_PI) ? raspberryPi : platformServices.get(name);
+        BoardPlatform wanted = choosePlatform(name, platformServices, raspberryPi);
         if (running != null) {
             if (running.platform() == wanted && !reopen) {
                 return new Idle();
@@ -254,6 +255,18 @@ public final class BoardComponent {
             return report(true, e.getMessage() + " (configuration kdrv.board)");
         }
         return new Open(name, wanted, irq, bundleContext, lastError);
+    }
+
+    /**
+     * A platform service of that name wins; the built-in Pi4J gpiod platform is only the fallback for
+     * {@code raspberrypi} when no bundle (kdrv-board-linux) provides one.
+     */
+    static BoardPlatform choosePlatform(String name, Map<String, BoardPlatform> services, BoardPlatform builtInPi) {
+        BoardPlatform service = services.get(name);
+        if (service != null) {
+            return service;
+        }
+        return name.equals(Boards.RASPBERRY_PI) ? builtInPi : null;
     }
 
     /** A log step, once per distinct problem (not on every re-selection). */

@@ -69,9 +69,13 @@ class BoardComponentTest {
     }
 
     static BoardConfig config(int fifoCapacity) {
+        return config("mock", fifoCapacity);
+    }
+
+    static BoardConfig config(String platform, int fifoCapacity) {
         return (BoardConfig) Proxy.newProxyInstance(BoardConfig.class.getClassLoader(),
                 new Class<?>[] {BoardConfig.class}, (proxy, m, args) -> switch (m.getName()) {
-                    case "platform" -> "mock";
+                    case "platform" -> platform;
                     case "irq_fifo_capacity" -> fifoCapacity;
                     case "annotationType" -> BoardConfig.class;
                     case "toString" -> "BoardConfig[fifo=" + fifoCapacity + "]";
@@ -126,6 +130,25 @@ class BoardComponentTest {
         assertEquals(0, fake.live.get(), "nothing registered after deactivate");
         assertEquals(1, fake.maxLive.get(), "never two boards at once");
         assertTrue(fake.registered.stream().allMatch(KdrvBoard::isClosed), "every board closed");
+    }
+
+    @Test
+    @Timeout(60)
+    void aPlatformServiceFromAnotherBundleIsSelectedAndReplacedOnChange() {
+        FakeContext fake = new FakeContext();
+        BoardComponent c = new BoardComponent();
+        c.activate(fake.context(), config("beaglebone", 16));
+        assertEquals(0, fake.live.get(), "no such platform yet: nothing registered, only a log line");
+
+        BoardPlatform bone = TestSupport.pi4jMock(28);
+        c.addPlatform(bone, Map.of(BoardPlatform.PLATFORM, "beaglebone"));
+        assertEquals(1, fake.live.get(), "the service of another bundle is picked up");
+        assertEquals("mock", fake.registered.getLast().platform(), "the board runs on that platform object");
+
+        c.removePlatform(bone, Map.of(BoardPlatform.PLATFORM, "beaglebone"));
+        assertEquals(0, fake.live.get(), "its board goes when the service goes");
+        assertTrue(fake.registered.getLast().isClosed());
+        c.deactivate();
     }
 
     @Test

@@ -1,15 +1,19 @@
 package io.kdrv.board.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kdrv.board.BoardException;
+import io.kdrv.board.BoardPlatform;
 import io.kdrv.board.Boards;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +77,17 @@ class PlatformSelectionTest {
         assertTrue(msg.contains("com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider"), msg);
         assertTrue(msg.contains("kdrv-board-mock"), msg);
         assertTrue(BoardComponent.missingPlatformMessage("beaglebone").contains("platform beaglebone is not available"));
+    }
+
+    @Test
+    void aRaspberryPiPlatformServiceWinsOverTheBuiltInOne() {
+        BoardPlatform builtIn = new RpiBoardPlatform();
+        BoardPlatform service = TestSupport.pi4jMock(28);
+        assertSame(builtIn, BoardComponent.choosePlatform(Boards.RASPBERRY_PI, Map.of(), builtIn));
+        assertSame(service, BoardComponent.choosePlatform(Boards.RASPBERRY_PI,
+                Map.of(Boards.RASPBERRY_PI, service), builtIn));
+        assertSame(service, BoardComponent.choosePlatform("linux", Map.of("linux", service), builtIn));
+        assertNull(BoardComponent.choosePlatform("linux", Map.of(), builtIn));
     }
 
     @Test
