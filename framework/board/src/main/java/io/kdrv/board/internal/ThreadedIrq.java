@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@link EdgeStream#awaitEdgesUninterruptible} and handles each kernel record as an edge with the kernel's
  * timestamp and per-line sequence number. A gap in those sequence numbers counts as {@link #lost()} (the kernel's
  * own FIFO dropped edges), apart from {@link #overflows()} (always 0 here) and {@link #debounced()}. Software
- * debounce works the same way on this kthread; the kernel's debounce period and event buffer size come from the
- * board settings. {@code free()} wakes the stream, stops the kthread, then closes the stream.
+ * debounce works the same way on this kthread (a timed wait on the stream until the settle deadline); the kernel's
+ * debounce period and event buffer size come from the board settings. {@code free()} wakes the stream, stops the kthread, then closes the stream.
  *
  * <p>Accounting: every edge of the requested polarity seen while the IRQ is live increments {@link #edges()} and
  * later exactly one of {@link #overflows()} (dropped from a full FIFO as its oldest edge), {@link #debounced()}
@@ -322,31 +322,56 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         for (int i = 0; i < batch.length; i++) {
             batch[i] = new EdgeRecord();
         }
+        boolean timed = true; // until the stream says it has no timed wait
         while (live()) {
             int n;
             if (!armed) {
                 n = s.awaitEdgesUninterruptible(batch); // 0 when free() woke it
             } else {
-                // The stream has no timed wait: sleep on our own queue until the settle deadline (free() and
-                // kthread_stop wake it), then take what the kernel queued meanwhile without blocking.
                 long left = settleDeadline - System.nanoTime();
-                if (left > 0) {
-                    wq.waitEventInterruptibleTimeout(() -> !live(), Duration.ofNanos(left));
-                    if (!live()) {
+                if (timed) {
+                    try {
+                        // Edges arriving before the deadline are read at once and push it back.
+                        n = s.awaitEdgesUninterruptible(batch, Duration.ofNanos(Math.max(0, left)));
+                    } catch (UnsupportedOperationException e) {
+                        LOG.debug("{}: {}; debouncing with sleep-then-read", threadName, e.getMessage());
+                        timed = false;
+                        continue;
+                    }
+                } else {
+                    n = readAfterSleep(s, batch, left);
+                    if (n < 0) {
                         break;
                     }
                 }
-                s.wake();
-                n = s.awaitEdgesUninterruptible(batch);
                 if (n == 0) {
-                    settle(readHigh(windowHigh));
-                    continue;
+                    if (live() && System.nanoTime() - settleDeadline >= 0) {
+                        settle(readHigh(windowHigh));
+                    }
+                    continue; // else woken early: free(), or a spurious return
                 }
             }
             for (int i = 0; i < n && live(); i++) {
                 onKernelEdge(batch[i]);
             }
         }
+    }
+
+    /**
+     * For a stream without a timed wait: sleeps on our own queue until the settle deadline (free() and
+     * kthread_stop wake it), then takes what the kernel queued meanwhile with wake() + a read.
+     *
+     * @return records read (0: nothing queued, settle now), or -1 when the IRQ is ending
+     */
+    private int readAfterSleep(EdgeStream s, EdgeRecord[] batch, long leftNanos) throws InterruptedException {
+        if (leftNanos > 0) {
+            wq.waitEventInterruptibleTimeout(() -> !live(), Duration.ofNanos(leftNanos));
+            if (!live()) {
+                return -1;
+            }
+        }
+        s.wake();
+        return s.awaitEdgesUninterruptible(batch);
     }
 
     private void onKernelEdge(EdgeRecord r) {

@@ -2,7 +2,7 @@ package io.kdrv.board.spi;
 
 /**
  * Edges read from the kernel for one line (see {@link KernelEdgeSource}). One reader thread calls
- * {@link #awaitEdges}; any thread may call {@link #wake()} and {@link #close()}.
+ * {@link #awaitEdgesUninterruptible}; any thread may call {@link #wake()} and {@link #close()}.
  */
 public interface EdgeStream extends AutoCloseable {
     /**
@@ -11,10 +11,10 @@ public interface EdgeStream extends AutoCloseable {
      *
      * <p>Not interruptible by {@link Thread#interrupt()}: {@link #wake()} is the only way to end the wait early
      * (kthread stop and {@code free()} use it). A {@code wake()} that comes while no wait is in progress makes
-     * the next call return at once. Records that are available are returned in preference (a pending
-     * {@code wake()} may be consumed by such a call), so a call made after {@code wake()} is a non-blocking read:
-     * 0 means the kernel had nothing queued. The board relies on that to read what arrived during a software
-     * debounce window.
+     * the next call return at once. Records that are available should be returned in preference (a pending
+     * {@code wake()} may be consumed by such a call), so that a call made after {@code wake()} is a non-blocking
+     * read; the board uses that only for streams without {@link #awaitEdgesUninterruptible(EdgeRecord[],
+     * java.time.Duration) a timed wait}.
      *
      * @param out records to fill; each record is overwritten, none is allocated
      * @return the number of records filled, 0 when woken
@@ -22,6 +22,25 @@ public interface EdgeStream extends AutoCloseable {
      *                                      closed)
      */
     int awaitEdgesUninterruptible(EdgeRecord[] out);
+
+    /**
+     * Bounded {@link #awaitEdgesUninterruptible(EdgeRecord[])}: also returns 0 once {@code timeout} has passed
+     * with no edge. The irq kthread uses it to wait for a software debounce deadline while still reading the
+     * edges that push the deadline back (e.g. {@code poll(2)} with a timeout).
+     *
+     * <p>Providers should implement it. The default throws {@link UnsupportedOperationException}; the board then
+     * sleeps until the deadline and reads what arrived with {@code wake()} + a call of the untimed method, which
+     * is exact only when that call returns available records in preference to the wake.
+     *
+     * @param out     records to fill
+     * @param timeout the longest wait; zero or negative does not block
+     * @return the number of records filled, 0 when woken or timed out
+     * @throws UnsupportedOperationException when the provider has no timed wait
+     * @throws io.kdrv.board.BoardException  naming the chip and line when reading fails
+     */
+    default int awaitEdgesUninterruptible(EdgeRecord[] out, java.time.Duration timeout) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no timed edge wait");
+    }
 
     /** Makes a current or the next {@link #awaitEdgesUninterruptible} return 0. Idempotent, thread-safe. */
     void wake();

@@ -31,6 +31,8 @@ final class FakeKernelInput extends MockDigitalInput implements KernelEdgeSource
     volatile Edge requestedEdge;
     volatile Duration requestedDebounce;
     volatile int requestedBuffer = -1;
+    /** Whether streams opened from now on have the timed wait (false: like a provider without it). */
+    volatile boolean timedWait = true;
     /** When set, the next openEdges fails like a kernel that refuses the request. */
     volatile String failNextOpen;
 
@@ -53,7 +55,7 @@ final class FakeKernelInput extends MockDigitalInput implements KernelEdgeSource
         requestedEdge = edge;
         requestedDebounce = kernelDebounce;
         requestedBuffer = bufferSize;
-        Stream s = new Stream("GPIO " + address());
+        Stream s = new Stream("GPIO " + address(), timedWait);
         opened.add(s);
         return s;
     }
@@ -97,14 +99,17 @@ final class FakeKernelInput extends MockDigitalInput implements KernelEdgeSource
     /** The kernel side of one line request: records fed by the test, read by the irq kthread. */
     static final class Stream implements EdgeStream {
         private final String what;
+        private final boolean timed;
+        private int timedCalls;
         private final ArrayDeque<long[]> queue = new ArrayDeque<>(); // {timestamp, rising, seqno}; guarded by this
         private final List<String> calls = new ArrayList<>();       // "wake", "close"; guarded by this
         private boolean woken;
         private boolean closed;
         private int waiting;
 
-        Stream(String what) {
+        Stream(String what, boolean timed) {
             this.what = what;
+            this.timed = timed;
         }
 
         /** Queues one record, as the kernel would after an edge. */
@@ -115,6 +120,21 @@ final class FakeKernelInput extends MockDigitalInput implements KernelEdgeSource
 
         @Override
         public synchronized int awaitEdgesUninterruptible(EdgeRecord[] out) {
+            return await(out, -1);
+        }
+
+        @Override
+        public synchronized int awaitEdgesUninterruptible(EdgeRecord[] out, Duration timeout) {
+            if (!timed) {
+                throw new UnsupportedOperationException(what + ": no timed wait");
+            }
+            timedCalls++;
+            return await(out, Math.max(0, timeout.toNanos()));
+        }
+
+        /** @param timeoutNanos -1 for none */
+        private int await(EdgeRecord[] out, long timeoutNanos) {
+            long deadline = System.nanoTime() + timeoutNanos;
             if (closed) {
                 throw new BoardException("fake-cdev", what + ": edge stream is closed");
             }
@@ -123,8 +143,16 @@ final class FakeKernelInput extends MockDigitalInput implements KernelEdgeSource
             boolean interrupted = false;
             try {
                 while (queue.isEmpty() && !woken && !closed) {
+                    long left = deadline - System.nanoTime();
+                    if (timeoutNanos >= 0 && left <= 0) {
+                        break;
+                    }
                     try {
-                        wait();
+                        if (timeoutNanos < 0) {
+                            wait();
+                        } else {
+                            wait(Math.max(1, left / 1_000_000));
+                        }
                     } catch (InterruptedException e) {
                         interrupted = true; // uninterruptible, like poll() on the line fd
                     }
@@ -174,6 +202,10 @@ final class FakeKernelInput extends MockDigitalInput implements KernelEdgeSource
 
         synchronized List<String> calls() {
             return List.copyOf(calls);
+        }
+
+        synchronized int timedCalls() {
+            return timedCalls;
         }
 
         synchronized boolean drained() {

@@ -199,5 +199,53 @@ class KernelEdgeIrqTest {
         assertEquals(irq.edges(), irq.handled() + irq.debounced() + irq.overflows());
         assertTrue(Kthreads.list().stream().filter(k -> k.name().startsWith("irq/")).count() == 1,
                 "no timer thread: " + Kthreads.list());
+        assertTrue(s.timedCalls() > 0, "waited for the deadline on the stream itself");
+    }
+
+    @Test
+    void anEdgeDuringTheWindowPushesTheDeadlineBackAndTheLastEdgeIsReported() {
+        FakeKernelInput in = input(17);
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
+        Duration window = Duration.ofMillis(300);
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, window, events::add).get();
+        FakeKernelInput.Stream s = in.stream();
+
+        in.mockState(DigitalState.HIGH);
+        s.feed(true, 1, System.nanoTime());
+        await("first edge read: the kthread waits for the deadline", () -> s.drained() && s.timedCalls() > 0,
+                irq::toString);
+        in.mockState(DigitalState.LOW);  // a bounce read while the window is open
+        s.feed(false, 2, System.nanoTime());
+        in.mockState(DigitalState.HIGH);
+        long last = System.nanoTime();
+        s.feed(true, 3, last);
+        await("settled", () -> irq.handled() == 1, irq::toString);
+
+        assertEquals(1, events.size(), events::toString);
+        assertEquals(3, events.getFirst().sequence(), "one press, reported with the window's last edge");
+        assertEquals(last, events.getFirst().timestampNanos());
+        assertEquals(2, irq.debounced());
+    }
+
+    @Test
+    void softwareDebounceAlsoWorksOnAStreamWithoutATimedWait() {
+        FakeKernelInput in = input(17);
+        in.timedWait = false;
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ofMillis(50), events::add).get();
+        FakeKernelInput.Stream s = in.stream();
+        in.mockState(DigitalState.HIGH);
+        long t = System.nanoTime();
+        s.feed(true, 1, t);
+        s.feed(false, 2, t + 1_000);
+        s.feed(true, 3, t + 2_000);
+        await("settled", () -> irq.handled() == 1, irq::toString);
+        assertTrue(events.getFirst().rising());
+        assertEquals(3, events.getFirst().sequence());
+
+        s.feed(false, 4, System.nanoTime()); // opens a window: the kthread sleeps towards its deadline
+        irq.free();
+        assertFalse(irqThreadAlive(), "free() ends the kthread, asleep or reading");
+        assertTrue(s.isClosed());
     }
 }
