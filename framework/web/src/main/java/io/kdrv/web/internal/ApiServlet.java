@@ -439,6 +439,7 @@ public final class ApiServlet extends HttpServlet {
                 x.put("edges", l.edges());
                 x.put("handled", l.handled());
                 x.put("overflows", l.overflows());
+                x.put("lost", l.lost());
                 x.put("debounced", l.debounced());
                 x.put("latency", hub.latency(l.line()));
                 lines.add(x);
