@@ -1,0 +1,18 @@
+package io.kdrv.board.linux.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the {@code linux} platform: PID {@code kdrv.board.linux}. */
+@ObjectClassDefinition(id = "kdrv.board.linux", name = "kdrv Linux GPIO platform",
+        description = "The 'linux' board platform: GPIO lines of one GPIO character device, I2C on /dev/i2c-N.")
+public @interface LinuxPlatformConfig {
+    @AttributeDefinition(name = "GPIO chip",
+            description = "A path (/dev/gpiochip0), a chip name (gpiochip0) or a chip label (e.g. gpio-sim.0-node0, "
+                    + "pinctrl-bcm2711). Empty: the framework property kdrv.board.linux.chip, else gpiochip0.")
+    String chip() default "";
+
+    @AttributeDefinition(name = "Device directory",
+            description = "Where gpiochipN and i2c-N are.")
+    String dev_dir() default "/dev";
+}
