@@ -171,6 +171,11 @@ public final class KernelEdgeStream implements EdgeStream {
         }
     }
 
+    /** @return whether a reader is inside {@link #awaitEdgesUninterruptible} (diagnostics and tests) */
+    public synchronized boolean readerWaiting() {
+        return reading;
+    }
+
     /** @return records returned by {@link #awaitEdgesUninterruptible} so far */
     public long deliveredEdges() {
         return delivered;

@@ -268,8 +268,7 @@ public final class Uapi {
             JAVA_BYTE.withName("read_write"),
             JAVA_BYTE.withName("command"),
             paddingLayout(2),
-            JAVA_INT.withName("size"),
-            paddingLayout(pad(8, ADDRESS.byteAlignment())),
+            JAVA_INT.withName("size"), // ends at 8: aligned for 4- and 8-byte pointers alike
             ADDRESS.withName("data")).withName("i2c_smbus_ioctl_data");
 
     /** {@code union i2c_smbus_data}: byte, word or block[I2C_SMBUS_BLOCK_MAX + 2] (length first). */
