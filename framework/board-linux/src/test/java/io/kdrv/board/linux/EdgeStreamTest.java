@@ -154,6 +154,33 @@ class EdgeStreamTest {
     }
 
     @Test
+    void aKthreadReaderEndsOnStopEvenWithoutAWake() throws Exception {
+        int idle = Sys.eventfd();
+        LineRequest req = new LineRequest("linux", CHIP, 5, idle, LineConfig.input());
+        KernelEdgeStream s = new KernelEdgeStream("linux", req, null, null);
+        int[] waits = new int[1];
+        Kthread reader = Kthread.run(x -> {
+            EdgeRecord[] out = records(4);
+            while (!Kthread.shouldStop()) {
+                s.awaitEdgesUninterruptible(out); // a stopper's early wake() would be consumed here
+                waits[0]++;
+            }
+            return 7;
+        }, null, "edge-stop-test");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!s.readerWaiting() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(s.readerWaiting());
+            assertEquals(7, reader.stop(Duration.ofSeconds(30))); // no wake at all: the poll slice notices
+        } finally {
+            s.close();
+            req.close();
+        }
+    }
+
+    @Test
     void theWaitReadLoopDoesNotAllocate() throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         int n = 40_000;

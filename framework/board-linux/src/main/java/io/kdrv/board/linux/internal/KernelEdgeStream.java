@@ -4,6 +4,7 @@ import io.kdrv.board.BoardException;
 import io.kdrv.board.linux.LineRequest;
 import io.kdrv.board.spi.EdgeRecord;
 import io.kdrv.board.spi.EdgeStream;
+import io.kdrv.kthread.Kthread;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,6 +17,10 @@ import java.lang.foreign.ValueLayout;
  * <p>Counts what it delivered and, from gaps in the kernel's {@code line_seqno}, what the kernel dropped
  * ({@link #lostEdges()}: kernel FIFO overflow, the oldest events go first).
  *
+ * <p>A reader that is a kthread also returns 0 once {@link Kthread#shouldStop()} (checked every
+ * {@value #STOP_SLICE_MS} ms), so {@code Kthread.stop()} ends its loop even when the stopper's {@code wake()}
+ * came too early.
+ *
  * <p>One reader at a time; {@link #wake()} and {@link #close()} from any thread. {@code close()} waits for a
  * reader inside {@link #awaitEdgesUninterruptible} to leave (it is woken first) before releasing the eventfd, so
  * no descriptor is used after it was closed.
@@ -25,6 +30,8 @@ public final class KernelEdgeStream implements EdgeStream {
     public static final int BATCH = 64;
     private static final long EVENT_SIZE = Uapi.LINE_EVENT.byteSize();
     private static final long POLLFD_SIZE = Uapi.POLLFD.byteSize();
+    /** How long a kthread reader waits in one poll before re-checking {@link Kthread#shouldStop()}. */
+    static final int STOP_SLICE_MS = 100;
 
     /** Called with the records just read, on the reader's thread (Pi4J listener dispatch). */
     @FunctionalInterface
@@ -105,12 +112,23 @@ public final class KernelEdgeStream implements EdgeStream {
     }
 
     private int awaitLoop(EdgeRecord[] out) {
+        // A stopper calls wake() and then Kthread.stop(); when the wake lands between two waits of the reader,
+        // before should-stop is set, nothing would wake the next poll. A kthread reader therefore polls in slices
+        // and returns once it should stop: kthread_stop always completes (within STOP_SLICE_MS), wake() or not.
+        boolean kthread = Kthread.current() != null;
+        int timeout = kthread ? STOP_SLICE_MS : -1;
         while (true) {
+            if (kthread && Kthread.shouldStop()) {
+                return 0;
+            }
             pollFds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
             pollFds.set(ValueLayout.JAVA_SHORT, POLLFD_SIZE + 6, (short) 0);
-            int r = Sys.poll(readerSlot, pollFds, 2, -1);
+            int r = Sys.poll(readerSlot, pollFds, 2, timeout);
             if (r < 0) {
                 throw new BoardException(platform, Errno.describe(r) + ": " + where + ": poll for edges failed");
+            }
+            if (r == 0) {
+                continue; // slice over: re-check should-stop
             }
             short wakeEvents = pollFds.get(ValueLayout.JAVA_SHORT, POLLFD_SIZE + 6);
             short lineEvents = pollFds.get(ValueLayout.JAVA_SHORT, 6);
