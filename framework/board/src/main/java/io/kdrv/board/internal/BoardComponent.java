@@ -54,9 +54,10 @@ public final class BoardComponent {
     private static final Logger LOG = LoggerFactory.getLogger(BoardComponent.class);
     /** How long deactivate waits for another thread's reconcile loop to take the board down. */
     static final Duration DEACTIVATE_TIMEOUT = Duration.ofSeconds(120);
+    /** The bundle providing the real platforms ({@code raspberrypi}, {@code linux}) on the Linux uAPI. */
+    static final String LINUX_BOARD_BUNDLE = "kdrv-board-linux";
 
     private final Map<String, BoardPlatform> platformServices = new ConcurrentHashMap<>();
-    private final BoardPlatform raspberryPi = new RpiBoardPlatform();
     private final FrameworkListener startupCheck = this::frameworkEvent;
 
     private final Object lock = new Object();
@@ -229,7 +230,7 @@ public final class BoardComponent {
             return report(true, e.getMessage() + " (configuration kdrv.board, key 'platform', or framework property "
                     + Boards.PLATFORM_PROPERTY + ")");
         }
-        BoardPlatform wanted = choosePlatform(name, platformServices, raspberryPi);
+        BoardPlatform wanted = platformServices.get(name);
         if (running != null) {
             if (running.platform() == wanted && !reopen) {
                 return new Idle();
@@ -257,18 +258,6 @@ public final class BoardComponent {
         return new Open(name, wanted, irq, bundleContext, lastError);
     }
 
-    /**
-     * A platform service of that name wins; the built-in Pi4J gpiod platform is only the fallback for
-     * {@code raspberrypi} when no bundle (kdrv-board-linux) provides one.
-     */
-    static BoardPlatform choosePlatform(String name, Map<String, BoardPlatform> services, BoardPlatform builtInPi) {
-        BoardPlatform service = services.get(name);
-        if (service != null) {
-            return service;
-        }
-        return name.equals(Boards.RASPBERRY_PI) ? builtInPi : null;
-    }
-
     /** A log step, once per distinct problem (not on every re-selection). */
     private Step report(boolean error, String message) {
         if (message.equals(lastError)) {
@@ -286,7 +275,8 @@ public final class BoardComponent {
                     + "kdrv-board-mock: install and start it)";
         }
         return "kdrv board waiting: platform " + name + " is not available: no " + BoardPlatform.class.getName()
-                + " service with " + BoardPlatform.PLATFORM + "=" + name;
+                + " service with " + BoardPlatform.PLATFORM + "=" + name + (name.equals(Boards.RASPBERRY_PI)
+                || name.equals("linux") ? " (bundle " + LINUX_BOARD_BUNDLE + " provides it: install and start it)" : "");
     }
 
     // ------------------------------------------------------------------------------------------ steps
