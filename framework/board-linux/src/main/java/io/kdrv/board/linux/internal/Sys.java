@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
  * slot and stay allocation-free. A negative return value is {@code -errno}: callers turn it into a
  * {@link io.kdrv.board.BoardException} naming what they were doing.
  *
+ * <p>The EINTR retry loop is written out in each call on purpose: a shared helper taking a lambda would capture
+ * the arguments and allocate on every call, and the edge reader's poll/read loop must not allocate.
+ *
  * <p>{@code long}, {@code size_t} and {@code unsigned long} are 32 bits on armhf: each handle has one fixed Java
  * signature ({@code long}) narrowed to the platform's C types, so the same code runs on aarch64, armhf and x86_64.
  */
