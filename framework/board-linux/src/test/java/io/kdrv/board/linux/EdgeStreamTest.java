@@ -217,4 +217,32 @@ class EdgeStreamTest {
             req.close();
         }
     }
+
+    @Test
+    void aTimedWaitReturnsRecordsAtOnceAndZeroOnceTheTimeoutHasPassed() throws Exception {
+        LineRequest withEdges = fakeRequest(eventFile(1, 2));
+        KernelEdgeStream s = new KernelEdgeStream("linux", withEdges, null, null);
+        try {
+            assertEquals(2, s.awaitEdgesUninterruptible(records(4), Duration.ofSeconds(30)));
+        } finally {
+            s.close();
+            withEdges.close();
+        }
+        // an eventfd with a zero count never polls readable: it stands in for a quiet line
+        int quietFd = Sys.eventfd();
+        assertTrue(quietFd >= 0, "eventfd");
+        LineRequest quiet = new LineRequest("linux", CHIP, 5, quietFd, LineConfig.input());
+        KernelEdgeStream q = new KernelEdgeStream("linux", quiet, null, null);
+        try {
+            long t0 = System.nanoTime();
+            assertEquals(0, q.awaitEdgesUninterruptible(records(4), Duration.ofMillis(50)));
+            assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(50).toNanos(), "returned before its timeout");
+            assertEquals(0, q.awaitEdgesUninterruptible(records(4), Duration.ZERO), "zero does not block");
+            q.wake();
+            assertEquals(0, q.awaitEdgesUninterruptible(records(4), Duration.ofSeconds(30)), "a wake ends it");
+        } finally {
+            q.close();
+            quiet.close();
+        }
+    }
 }

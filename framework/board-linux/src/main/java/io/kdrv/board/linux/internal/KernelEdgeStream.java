@@ -92,6 +92,18 @@ public final class KernelEdgeStream implements EdgeStream {
 
     @Override
     public int awaitEdgesUninterruptible(EdgeRecord[] out) {
+        return await(out, -1);
+    }
+
+    /** Bounded wait: poll(2) with the remaining time, so edges that arrive meanwhile are still read at once. */
+    @Override
+    public int awaitEdgesUninterruptible(EdgeRecord[] out, java.time.Duration timeout) {
+        long nanos = timeout.toNanos();
+        return await(out, nanos <= 0 ? 0 : System.nanoTime() + nanos);
+    }
+
+    /** @param deadline {@link System#nanoTime()} deadline, 0 for "do not block", -1 for none */
+    private int await(EdgeRecord[] out, long deadline) {
         synchronized (this) {
             if (closed) {
                 throw new BoardException(platform, where + ": the edge stream is closed");
@@ -102,7 +114,7 @@ public final class KernelEdgeStream implements EdgeStream {
             reading = true;
         }
         try {
-            return awaitLoop(out);
+            return awaitLoop(out, deadline);
         } finally {
             synchronized (this) {
                 reading = false;
@@ -111,15 +123,21 @@ public final class KernelEdgeStream implements EdgeStream {
         }
     }
 
-    private int awaitLoop(EdgeRecord[] out) {
+    private int awaitLoop(EdgeRecord[] out, long deadline) {
         // A stopper calls wake() and then Kthread.stop(); when the wake lands between two waits of the reader,
         // before should-stop is set, nothing would wake the next poll. A kthread reader therefore polls in slices
         // and returns once it should stop: kthread_stop always completes (within STOP_SLICE_MS), wake() or not.
         boolean kthread = Kthread.current() != null;
-        int timeout = kthread ? STOP_SLICE_MS : -1;
         while (true) {
             if (kthread && Kthread.shouldStop()) {
                 return 0;
+            }
+            int timeout = kthread ? STOP_SLICE_MS : -1;
+            if (deadline == 0) {
+                timeout = 0;
+            } else if (deadline > 0) {
+                long leftMs = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
+                timeout = (int) (timeout < 0 ? Math.min(leftMs, Integer.MAX_VALUE) : Math.min(leftMs, timeout));
             }
             pollFds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
             pollFds.set(ValueLayout.JAVA_SHORT, POLLFD_SIZE + 6, (short) 0);
@@ -128,6 +146,9 @@ public final class KernelEdgeStream implements EdgeStream {
                 throw new BoardException(platform, Errno.describe(r) + ": " + where + ": poll for edges failed");
             }
             if (r == 0) {
+                if (deadline == 0 || (deadline > 0 && System.nanoTime() - deadline >= 0)) {
+                    return 0; // timed out with no edge
+                }
                 continue; // slice over: re-check should-stop
             }
             short wakeEvents = pollFds.get(ValueLayout.JAVA_SHORT, POLLFD_SIZE + 6);
