@@ -80,7 +80,8 @@ class DriverCoreTest extends CoreTestBase {
         idle();
         core.nodeDeleted("p1");
         idle();
-        assertEquals(List.of("d/keys probe button0 on probe/button0", "d/keys remove button0 on remove/button0"), log);
+        assertEquals(List.of("d/keys probe button0 on kdrv-call/1", "d/keys remove button0 on kdrv-call/1"), log,
+                "probe and remove ran on the one standby call kthread");
         assertEquals("device button0", owner.get());
         assertTrue(core.device("button0").isEmpty());
     }
@@ -93,7 +94,7 @@ class DriverCoreTest extends CoreTestBase {
         register(d, "x");
         core.nodeUpdated("p1", node("x0", "x"));
         idle();
-        assertTrue(thrown.get().getMessage().contains("probe/x0"), thrown.get().getMessage());
+        assertTrue(thrown.get().getMessage().contains("kdrv-call/1"), thrown.get().getMessage());
         assertEquals(DeviceState.BOUND, info("x0").state());
     }
 
@@ -154,7 +155,7 @@ class DriverCoreTest extends CoreTestBase {
         idle();
         assertEquals(DeviceState.DEFERRED, info("a").state());
         assertEquals(1, logMatching("released attempt").size());
-        assertEquals(1, Kthreads.liveCount(), "only kdrv-probe: the deferred attempt's kthread was stopped");
+        assertEquals(2, Kthreads.liveCount(), "only kdrv-probe and kdrv-call/1: the deferred attempt's kthread was stopped");
         core.nodeUpdated("p2", node("b", "trigger"));
         idle();
         assertEquals(DeviceState.BOUND, info("a").state());
@@ -249,8 +250,11 @@ class DriverCoreTest extends CoreTestBase {
         assertEquals(DeviceState.BOUND, info("f0").state(), "the next device was probed");
         assertEquals(List.of("stuck probe's early action released"), logMatching("released"));
         StuckThreadReport r = core.stuckThreads().getFirst();
-        assertEquals("probe/s0", r.thread());
+        assertEquals("kdrv-call/1", r.thread());
         assertEquals("s0", r.device());
+        assertEquals("probe by driver d/stuck", r.what());
+        assertEquals(List.of("d/fine probe f0 on kdrv-call/2"), logMatching("d/fine probe"),
+                "a fresh standby call kthread replaced the abandoned one");
         assertTrue(r.stack().stream().anyMatch(e -> e.getMethodName().equals("await")), r.stack().toString());
 
         hang.countDown();
@@ -393,7 +397,8 @@ class DriverCoreTest extends CoreTestBase {
         assertTrue(core.removeDriver("d/hung-remove"));
         assertEquals(DeviceState.UNBOUND, info("x0").state());
         assertEquals(List.of("released"), logMatching("released"));
-        assertEquals("remove/x0", core.stuckThreads().getFirst().thread());
+        assertEquals("kdrv-call/1", core.stuckThreads().getFirst().thread());
+        assertEquals("remove by driver d/hung-remove", core.stuckThreads().getFirst().what());
     }
 
     // ------------------------------------------------------------------------------------------------ devres threads
@@ -415,11 +420,11 @@ class DriverCoreTest extends CoreTestBase {
         register(d, "leaky");
         core.nodeUpdated("p1", node("l0", "leaky"));
         idle();
-        assertEquals(baseline + 3, Kthreads.liveCount());
+        assertEquals(baseline + 1 + 3, Kthreads.liveCount(), "kdrv-call/1 and the driver's 3 kthreads");
         assertEquals(3, Kthreads.list().stream().filter(k -> "device l0".equals(k.owner())).count());
         core.nodeDeleted("p1");
         idle();
-        assertEquals(baseline, Kthreads.liveCount());
+        assertEquals(baseline + 1, Kthreads.liveCount(), "only the standby call kthread is left");
         assertEquals(List.of("work ran"), logMatching("work ran"), "queued work drained before the worker stopped");
     }
 
@@ -470,7 +475,7 @@ class DriverCoreTest extends CoreTestBase {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> kept.get().addAction(() -> { }));
         assertTrue(e.getMessage().contains("k0") && e.getMessage().contains("UNBOUND"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> kept.get().kthreadRun(x -> 0, null, "nope"));
-        assertEquals(1, Kthreads.liveCount());
+        assertEquals(2, Kthreads.liveCount(), "kdrv-probe and kdrv-call/1");
     }
 
     // ------------------------------------------------------------------------------------------------ nodes

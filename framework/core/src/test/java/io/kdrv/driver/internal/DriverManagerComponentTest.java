@@ -130,7 +130,7 @@ class DriverManagerComponentTest {
         assertEquals("acme.drivers/acme.keys", bound.getProperty("driver"));
 
         component.removeDriver(keys, keysRef); // returns once remove has run
-        assertEquals(List.of("keys probe button0 on probe/button0", "keys remove button0 on remove/button0"), log);
+        assertEquals(List.of("keys probe button0 on kdrv-call/1", "keys remove button0 on kdrv-call/1"), log);
         assertEquals("kdrv/device/UNBOUND", events.getLast().getTopic());
 
         nodes.deleted("kdrv.device~button0");

@@ -1,0 +1,172 @@
+package io.kdrv.driver.internal;
+
+import io.kdrv.driver.DeviceState;
+import io.kdrv.driver.ProbeDeferredException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binding and unbinding one device (Linux {@code drivers/base/dd.c}): {@code really_probe}, {@code
+ * device_release_driver}, and the deferred-probe trigger. Runs on the probe worker only; its counters are confined
+ * to it.
+ */
+final class DeviceBinder {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceBinder.class);
+
+    static final Comparator<DeviceImpl> BY_REGISTRATION = Comparator.comparingLong(d -> d.registeredSeq);
+    static final Comparator<DeviceImpl> BY_PROBE_REVERSED =
+            Comparator.comparingLong((DeviceImpl d) -> d.boundSeq).reversed();
+    private static final Comparator<DeviceImpl> BY_DEFERRAL = Comparator.comparingLong(d -> d.deferredSeq);
+
+    private final DeviceRegistry devices;
+    private final DriverMatcher matcher;
+    private final DriverCalls calls;
+    private final DeviceStateMachine states;
+    private final ProbeQueue queue;
+    private final Supplier<CoreConfig> config;
+
+    // Worker-confined.
+    private long seq;
+    private boolean retryQueued;
+
+    DeviceBinder(DeviceRegistry devices, DriverMatcher matcher, DriverCalls calls, DeviceStateMachine states,
+            ProbeQueue queue, Supplier<CoreConfig> config) {
+        this.devices = devices;
+        this.matcher = matcher;
+        this.calls = calls;
+        this.states = states;
+        this.queue = queue;
+        this.config = config;
+    }
+
+    /** Stamps a newly registered device with its registration order. */
+    void registered(DeviceImpl dev) {
+        dev.registeredSeq = ++seq;
+    }
+
+    /** Probes {@code dev} with its best driver, if any and if allowed. */
+    void attach(DeviceImpl dev) {
+        if (queue.closed() || dev.manualUnbound) {
+            return;
+        }
+        DeviceState s = dev.state();
+        if (s == DeviceState.BOUND || s == DeviceState.PROBING || s == DeviceState.REMOVING) {
+            return;
+        }
+        DriverEntry d = matcher.bestMatch(dev);
+        if (d == null) {
+            if (s != DeviceState.UNBOUND) {
+                dev.driver = null;
+                states.transition(dev, DeviceState.UNBOUND, null, null);
+            }
+            return;
+        }
+        probe(dev, d);
+    }
+
+    /** really_probe(): one probe attempt, with its outcome recorded in the device state. */
+    void probe(DeviceImpl dev, DriverEntry d) {
+        if (queue.closed()) {
+            return;
+        }
+        dev.pruneAbandoned();
+        dev.newDevres();
+        dev.driver = d;
+        dev.clearDriverData();
+        states.transition(dev, DeviceState.PROBING, d.id(), null);
+        LOG.debug("device {}: probing with driver {}", dev.name(), d.id());
+        CoreConfig c = config.get();
+        DriverCalls.Outcome call = calls.call(dev, "probe by driver " + d.id(), c.probeTimeout(),
+                () -> d.driver().probe(dev));
+        if (call.timedOut()) {
+            String msg = "probe of device " + dev.name() + " by driver " + d.id() + " did not return within "
+                    + c.probeTimeout().toMillis() + " ms (kthread " + call.thread() + " abandoned)";
+            release(dev);
+            states.transition(dev, DeviceState.FAILED, d.id(), msg);
+            return;
+        }
+        Throwable err = call.error();
+        if (err == null) {
+            dev.countProbe();
+            dev.boundSeq = ++seq;
+            states.transition(dev, DeviceState.BOUND, d.id(), null);
+            LOG.info("device {}: bound to driver {}", dev.name(), d.id());
+            triggerDeferred();
+            return;
+        }
+        // As really_probe(): resources go before the state says FAILED/DEFERRED, so anyone who sees that state
+        // also sees the probe's threads and pins gone.
+        if (err instanceof ProbeDeferredException pde) {
+            String reason = pde.getMessage() == null ? "deferred" : pde.getMessage();
+            dev.deferredSeq = ++seq;
+            release(dev);
+            states.transition(dev, DeviceState.DEFERRED, d.id(), reason);
+            LOG.info("device {}: probe by driver {} deferred: {}", dev.name(), d.id(), reason);
+            return;
+        }
+        String msg = err.getMessage() == null || err.getMessage().isBlank() ? err.toString() : err.getMessage();
+        LOG.error("device {}: probe by driver {} failed: {}", dev.name(), d.id(), msg, err);
+        release(dev);
+        states.transition(dev, DeviceState.FAILED, d.id(), msg);
+    }
+
+    /** Unbinds a BOUND device (remove, then devres release); DEFERRED/FAILED devices just become UNBOUND. */
+    void detach(DeviceImpl dev, String why) {
+        DeviceState s = dev.state();
+        if (s == DeviceState.BOUND) {
+            DriverEntry d = dev.driver;
+            states.transition(dev, DeviceState.REMOVING, d.id(), null);
+            DriverCalls.Outcome call = calls.call(dev, "remove by driver " + d.id(), config.get().removeTimeout(),
+                    () -> d.driver().remove(dev));
+            if (!call.timedOut() && call.error() != null) {
+                LOG.error("device {}: remove by driver {} threw; releasing its resources anyway", dev.name(), d.id(),
+                        call.error());
+            }
+            release(dev);
+            dev.clearDriverData();
+            dev.countRemove();
+            dev.driver = null;
+            states.transition(dev, DeviceState.UNBOUND, null, null);
+            LOG.info("device {}: unbound from driver {} ({})", dev.name(), d.id(), why);
+        } else if (s == DeviceState.DEFERRED || s == DeviceState.FAILED) {
+            dev.driver = null;
+            states.transition(dev, DeviceState.UNBOUND, null, null);
+        }
+    }
+
+    /** Releases the device's devres list on the call kthread, bounded. */
+    private void release(DeviceImpl dev) {
+        Devres res = dev.takeDevres();
+        if (res == null || res.size() == 0) {
+            return;
+        }
+        if (calls.call(dev, "devres release", config.get().removeTimeout(), res::releaseAll).timedOut()) {
+            LOG.error("device {}: resources still held after the devres timeout: {}", dev.name(), res.describe());
+        }
+    }
+
+    /** driver_deferred_probe_trigger(): queue one retry of the deferred list, if anything is deferred. */
+    private void triggerDeferred() {
+        if (retryQueued || !devices.anyIn(DeviceState.DEFERRED)) {
+            return;
+        }
+        retryQueued = true;
+        queue.queue("deferred probe", () -> {
+            retryQueued = false;
+            retryDeferred();
+        });
+    }
+
+    /** Re-probes every deferred device, in the order they deferred. */
+    void retryDeferred() {
+        List<DeviceImpl> deferred = devices.inOrder(BY_DEFERRAL);
+        for (DeviceImpl dev : deferred) {
+            if (dev.state() == DeviceState.DEFERRED) {
+                attach(dev);
+            }
+        }
+    }
+}

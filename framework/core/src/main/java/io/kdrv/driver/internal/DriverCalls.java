@@ -1,0 +1,230 @@
+package io.kdrv.driver.internal;
+
+import io.kdrv.kthread.Completion;
+import io.kdrv.kthread.Kthread;
+import io.kdrv.kthread.KthreadStopTimeoutException;
+import io.kdrv.kthread.WaitQueue;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounded driver calls: runs each probe, remove and devres release on a call kthread and waits for it with a
+ * timeout (the watchdog), so the probe worker is never held hostage by one driver.
+ *
+ * <p>Why a standby kthread: starting and reaping a short-lived kthread per call cost 230-290 us each, three per
+ * device lifecycle (benchmark 7). One call kthread {@code kdrv-call/<n>} waits on standby and runs the calls one
+ * after the other. When a call does not return in time it is abandoned: the caller moves on, the stuck call is
+ * reported by device, driver and call (log and {@link #stuckThreads()}), and a fresh standby kthread takes over the
+ * next call. The abandoned kthread exits by itself once the driver code returns. While it runs a call the kthread's
+ * owner label names the device ({@code kthread:ps}), as for the device's own kthreads.
+ *
+ * <p>Calls are started by the probe worker only, one at a time; {@link #isCallThread} and the reports are
+ * thread-safe.
+ */
+final class DriverCalls {
+    private static final Logger LOG = LoggerFactory.getLogger(DriverCalls.class);
+    private static final int MAX_STUCK_REPORTS = 64;
+    private static final String IDLE_OWNER = "kdrv core";
+
+    /** The driver code to run; may throw anything. */
+    @FunctionalInterface
+    interface Body {
+        void call() throws Exception;
+    }
+
+    /** How a call ended, as the waiting caller saw it. */
+    record Outcome(boolean returned, Throwable error, String thread) {
+        /** The call timed out and was abandoned. */
+        boolean timedOut() {
+            return !returned;
+        }
+    }
+
+    /** One call handed to a call kthread. */
+    private static final class Call {
+        final String owner;
+        final Body body;
+        final Completion done = new Completion();
+        volatile Throwable error;
+
+        Call(String owner, Body body) {
+            this.owner = owner;
+            this.body = body;
+        }
+
+        void run() {
+            try {
+                body.call();
+            } catch (Throwable t) { // everything, including Errors from driver code: the caller classifies it
+                error = t;
+            } finally {
+                done.completeAll();
+            }
+        }
+    }
+
+    /** A call kthread: standby until handed a call, runs it, back to standby, until stopped or abandoned. */
+    private static final class CallThread {
+        final Kthread thread;
+        final WaitQueue handoff = new WaitQueue();
+        volatile Call next;
+        volatile boolean abandoned;
+
+        CallThread(String name) {
+            this.thread = Kthread.create(CallThread::loop, this, "%s", name).owner(IDLE_OWNER);
+        }
+
+        private static int loop(CallThread self) {
+            for (;;) {
+                try {
+                    self.handoff.waitEventInterruptible(() -> self.next != null || self.abandoned || Kthread.shouldStop());
+                } catch (InterruptedException e) {
+                    continue; // only stop() or a new call end the standby; shouldStop is re-checked below
+                }
+                Call c = self.next;
+                if (c == null) {
+                    if (self.abandoned || Kthread.shouldStop()) {
+                        return 0;
+                    }
+                    continue;
+                }
+                self.next = null;
+                self.thread.owner(c.owner);
+                c.run();
+                Thread.interrupted(); // a driver's stray interrupt must not leak into the next call
+                if (self.abandoned) {
+                    return 0; // the core gave up on this call and has another standby: leave
+                }
+                self.thread.owner(IDLE_OWNER);
+            }
+        }
+
+        void hand(Call c) {
+            next = c;
+            handoff.wakeUp();
+        }
+
+        void abandon() {
+            abandoned = true;
+            handoff.wakeUp(); // a call that returned just after the timeout must not stay on standby
+        }
+    }
+
+    private final AtomicInteger generation = new AtomicInteger();
+    private volatile CallThread standby;       // replaced by the probe worker only
+    private final Set<CallThread> abandoned = ConcurrentHashMap.newKeySet();
+    private final Deque<StuckThreadReport> stuck = new ConcurrentLinkedDeque<>();
+
+    /**
+     * Runs {@code body} for device {@code dev} on the standby call kthread and waits at most {@code timeout}. On
+     * timeout the call is abandoned and reported as "{@code what}" ("probe by driver x"), its kthread is marked
+     * on the device so late resource requests from it are refused, and a fresh standby kthread is used next.
+     */
+    Outcome call(DeviceImpl dev, String what, Duration timeout, Body body) {
+        CallThread t = standby();
+        Call c = new Call("device " + dev.name(), body); // same owner label as the device's own kthreads
+        t.hand(c);
+        if (Waits.awaitUninterruptibly(c.done, timeout)) {
+            return new Outcome(true, c.error, t.thread.name());
+        }
+        standby = null; // the next call gets a fresh kthread
+        t.abandon();
+        abandoned.add(t);
+        dev.abandon(t.thread.javaThread());
+        Throwable stack = stackOf(t.thread, "kthread " + t.thread.name() + " stuck in " + what + " of device "
+                + dev.name());
+        LOG.error("device {}: {} did not return within {} ms; kthread {} abandoned (its stack follows)",
+                dev.name(), what, timeout.toMillis(), t.thread.name(), stack);
+        report(StuckThreadReport.of(dev.name(), t.thread.name(), what, stack));
+        return new Outcome(false, null, t.thread.name());
+    }
+
+    private CallThread standby() {
+        CallThread t = standby;
+        if (t == null) {
+            t = new CallThread("kdrv-call/" + generation.incrementAndGet());
+            t.thread.wakeUp();
+            standby = t;
+        }
+        return t;
+    }
+
+    /** Whether {@code t} runs (or ran, and was abandoned in) a driver call: it must not call blocking methods. */
+    boolean isCallThread(Thread t) {
+        CallThread s = standby;
+        if (s != null && s.thread.javaThread() == t) {
+            return true;
+        }
+        for (CallThread a : abandoned) {
+            if (a.thread.javaThread() == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Kthreads the core gave up waiting for (most recent last, at most 64). */
+    List<StuckThreadReport> stuckThreads() {
+        return List.copyOf(stuck);
+    }
+
+    void report(StuckThreadReport r) {
+        abandoned.removeIf(a -> a.thread.state() == Kthread.State.EXITED); // abandoned calls that returned since
+        stuck.addLast(r);
+        while (stuck.size() > MAX_STUCK_REPORTS) {
+            stuck.pollFirst();
+        }
+    }
+
+    /** Stops the standby kthread and every abandoned call kthread still running (bounded each, reported). */
+    void close(Duration stopTimeout) {
+        CallThread s = standby;
+        standby = null;
+        if (s != null) {
+            stopReporting(s.thread, "driver call kthread", stopTimeout);
+        }
+        for (CallThread a : abandoned) {
+            if (a.thread.state() != Kthread.State.EXITED) {
+                stopReporting(a.thread, "abandoned driver call", stopTimeout);
+            }
+        }
+        abandoned.clear();
+    }
+
+    /** Bounded stop of a core kthread at shutdown; one that will not stop is reported and left behind. */
+    void stopReporting(Kthread k, String what, Duration stopTimeout) {
+        try {
+            k.stop(stopTimeout);
+        } catch (KthreadStopTimeoutException e) {
+            LOG.error("kdrv core shutdown: {} {} did not stop within {} ms and is left behind; its stack follows",
+                    what, k.name(), stopTimeout.toMillis(), e);
+            report(StuckThreadReport.of(String.valueOf(k.owner()), k.name(), what + " stop at shutdown", e));
+        }
+    }
+
+    /** An exception whose stack trace is the current stack of the stuck kthread, for the log. */
+    private static Throwable stackOf(Kthread k, String message) {
+        Throwable t = new StuckThread(message);
+        StackTraceElement[] stack = k.javaThread().getStackTrace();
+        if (stack.length > 0) {
+            t.setStackTrace(stack);
+        }
+        return t;
+    }
+
+    /** Carries a stuck kthread's stack into the log. */
+    static final class StuckThread extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StuckThread(String message) {
+            super(message);
+        }
+    }
+}
