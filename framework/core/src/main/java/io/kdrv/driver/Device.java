@@ -17,9 +17,10 @@ import java.util.Optional;
  *
  * <h2>Node keys</h2>
  * Every node has {@code name} (unique) and {@code compatible} (String[], most specific first). Other keys are
- * driver-specific ({@code gpios}, {@code i2c-bus}, {@code reg}, {@code poll-ms}, {@code cpu}, ...). The typed
- * getters accept a value of the right type or a String that parses to it; otherwise they throw
- * {@link DeviceConfigException} naming this device and the key.
+ * driver-specific ({@code gpios}, {@code i2c-bus}, {@code reg}, {@code poll-ms}, {@code cpu}, ...) and declared by
+ * the driver ({@link Driver#binding()}): the core checks them before probe and the getters without a default
+ * return the declared defaults. The typed getters accept a value of the right type or a String that parses to
+ * it; otherwise they throw {@link DeviceConfigException} naming this device and the key.
  *
  * <h2>Device-managed resources (devres)</h2>
  * The {@code kthread*}, {@code createWorker}, {@code gpio*}, {@code i2c}, {@code requestThreadedIrq} and
@@ -54,6 +55,20 @@ public interface Device {
     /** An unmodifiable snapshot of the node's keys and values. */
     Map<String, Object> properties();
 
+    /**
+     * Whether the node has {@code key} (a declared default does not count).
+     *
+     * @return true if the node sets the key
+     */
+    boolean has(String key);
+
+    // ---- typed getters ----
+    // Without a default: the node's value, else the default declared in the driver's binding (Driver#binding),
+    // else DeviceConfigException "missing". With a default: the node's value, else def.
+    // Either way a value that does not convert throws DeviceConfigException naming this device and the key.
+    // Ints and longs also parse from decimal or 0x hex Strings; arrays from arrays, collections, a single value or
+    // a comma-separated String. Returned arrays are fresh copies.
+
     String getString(String key) throws DeviceConfigException;
 
     String getString(String key, String def) throws DeviceConfigException;
@@ -62,22 +77,39 @@ public interface Device {
 
     int getInt(String key, int def) throws DeviceConfigException;
 
+    long getLong(String key) throws DeviceConfigException;
+
     long getLong(String key, long def) throws DeviceConfigException;
+
+    double getDouble(String key) throws DeviceConfigException;
 
     double getDouble(String key, double def) throws DeviceConfigException;
 
+    boolean getBoolean(String key) throws DeviceConfigException;
+
     boolean getBoolean(String key, boolean def) throws DeviceConfigException;
 
-    /**
-     * An int array from an int[], Integer[], a collection, a single number or a comma-separated String (entries
-     * decimal or {@code 0x} hex).
-     *
-     * @throws DeviceConfigException if the key is missing or an entry is not an int; the message names the entry
-     */
+    /** Entries must be Strings (a String value is split at commas, entries stripped). */
+    String[] getStringArray(String key) throws DeviceConfigException;
+
+    String[] getStringArray(String key, String[] def) throws DeviceConfigException;
+
+    /** Entries decimal or {@code 0x} hex; the exception message names the bad entry. */
     int[] getIntArray(String key) throws DeviceConfigException;
 
-    /** A String array from a String[], a collection, or a comma-separated String; empty when absent. */
-    String[] getStringArray(String key) throws DeviceConfigException;
+    int[] getIntArray(String key, int[] def) throws DeviceConfigException;
+
+    long[] getLongArray(String key) throws DeviceConfigException;
+
+    long[] getLongArray(String key, long[] def) throws DeviceConfigException;
+
+    double[] getDoubleArray(String key) throws DeviceConfigException;
+
+    double[] getDoubleArray(String key, double[] def) throws DeviceConfigException;
+
+    boolean[] getBooleanArray(String key) throws DeviceConfigException;
+
+    boolean[] getBooleanArray(String key, boolean[] def) throws DeviceConfigException;
 
     // ---- devres: threads ----
 

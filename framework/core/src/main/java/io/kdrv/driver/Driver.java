@@ -29,6 +29,18 @@ public interface Driver {
     void probe(Device dev) throws Exception;
 
     /**
+     * The node keys this driver reads (its binding schema). The core checks every node against it before calling
+     * {@link #probe}, so probe sees only nodes whose declared keys are present and well-typed (a misfit fails the
+     * device with a {@link DeviceConfigException} naming device and key, without calling probe), and the getters
+     * without a default return the declared defaults. Called once, when the driver is registered; must not block.
+     *
+     * @return the binding; the default {@link Binding#UNDECLARED} checks nothing
+     */
+    default Binding binding() {
+        return Binding.UNDECLARED;
+    }
+
+    /**
      * Unbinds this driver from {@code dev}. Called before device-managed resources are released, so threads the
      * driver stops here may still use them. An exception is logged; release continues.
      */

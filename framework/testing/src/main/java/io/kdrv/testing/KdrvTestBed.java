@@ -3,6 +3,7 @@ package io.kdrv.testing;
 import io.kdrv.board.KdrvBoard;
 import io.kdrv.board.mock.MockBoard;
 import io.kdrv.board.mock.RegisterChip;
+import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
@@ -242,8 +243,11 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
      * Adds (or, for a name already added, updates) a device node with the given keys ({@code name},
      * {@code compatible}, driver keys) and waits for the result.
      *
-     * @return the device after matching and probing
-     * @throws AssertionFailedError when the node is invalid (the message lists the problems)
+     * @return the device after matching and probing (a node that does not fit the driver's declared keys is
+     *         FAILED, its reason naming device and key)
+     * @throws DeviceConfigException when the node's framework keys ({@code name}, {@code compatible},
+     *         {@code driver}) are invalid: names the device and the first bad key; further problems are suppressed
+     *         exceptions
      */
     public DeviceInfo addDevice(Map<String, ?> node) {
         DriverCore c = active();
@@ -253,9 +257,21 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
         List<String> problems = c.nodeUpdated(source, node);
         awaitIdle();
         if (!problems.isEmpty()) {
-            throw new AssertionFailedError("device node " + source + " is invalid: " + String.join("; ", problems));
+            DeviceConfigException first = configException(key, problems.getFirst());
+            problems.stream().skip(1).forEach(p -> first.addSuppressed(configException(key, p)));
+            throw first;
         }
         return device(key);
+    }
+
+    private static final java.util.regex.Pattern PROBLEM = java.util.regex.Pattern.compile("key '([^']*)': (.*)",
+            java.util.regex.Pattern.DOTALL);
+
+    /** The core reports node problems as "key 'k': text". */
+    private static DeviceConfigException configException(String device, String problem) {
+        java.util.regex.Matcher m = PROBLEM.matcher(problem);
+        return m.matches() ? new DeviceConfigException(device, m.group(1), m.group(2))
+                : new DeviceConfigException(device, "?", problem);
     }
 
     /** Deletes a device node (its device is removed) and waits. */

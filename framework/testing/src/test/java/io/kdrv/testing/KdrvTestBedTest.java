@@ -9,6 +9,7 @@ import com.pi4j.io.gpio.digital.DigitalState;
 import io.kdrv.board.LineInfo;
 import io.kdrv.board.mock.LevelChange;
 import io.kdrv.board.mock.RegisterChip;
+import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.kthread.Kthreads;
@@ -136,9 +137,12 @@ class KdrvTestBedTest {
     }
 
     @Test
-    void invalidNodesAreReportedToTheTest() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> bed.addDevice("bad", "test,button", "gpios", "seventeen"));
-        assertTrue(e.getMessage().contains("gpios"), e.getMessage());
+    void invalidNodesRaiseDeviceConfigExceptionNamingDeviceAndKey() {
+        DeviceConfigException e = assertThrows(DeviceConfigException.class,
+                () -> bed.addDevice(java.util.Map.of("name", "bad0", "compatible", new String[] {"test,button"},
+                        "driver", 5)));
+        assertEquals("bad0", e.device());
+        assertEquals("driver", e.key());
+        assertEquals("device bad0: key 'driver': must be a String (a driver id), got Integer 5", e.getMessage());
     }
 }

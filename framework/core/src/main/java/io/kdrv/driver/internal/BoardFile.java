@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * Node values may be strings, numbers, booleans, or flat arrays of one of those kinds; they become Configuration
  * Admin values: integers → Integer (Long when too big), other numbers → Double, arrays → {@code String[]},
  * {@code int[]}, {@code long[]}, {@code double[]} or {@code boolean[]}. Each node is validated with
- * {@link NodeValidator}. A malformed document yields no nodes and one error naming line and column; an invalid
+ * {@link NodeParser}. A malformed document yields no nodes and one error naming line and column; an invalid
  * node is skipped with errors naming the file, line, node and key, and the valid nodes are still returned.
  * Stateless and thread-safe.
  */
@@ -138,7 +138,7 @@ public final class BoardFile {
             Node n = node(source, i, obj, seen, errors);
             if (n != null) {
                 nodes.add(n);
-            } else if (obj.get(NodeValidator.KEY_NAME) instanceof String s && !s.isEmpty()) {
+            } else if (obj.get(NodeParser.KEY_NAME) instanceof String s && !s.isEmpty()) {
                 invalidNames.add(s);
             }
         }
@@ -147,13 +147,13 @@ public final class BoardFile {
     }
 
     private static Node node(String source, int index, Json.Obj obj, Map<String, Integer> seen, List<String> errors) {
-        String label = "devices[" + index + "]" + (obj.get(NodeValidator.KEY_NAME) instanceof String s ? " '" + s + "'" : "");
+        String label = "devices[" + index + "]" + (obj.get(NodeParser.KEY_NAME) instanceof String s ? " '" + s + "'" : "");
         int before = errors.size();
         Map<String, Object> props = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : obj.entrySet()) {
             String key = e.getKey();
             String where = at(source, obj.lineOf(key)) + ": " + label + ": key '" + key + "': ";
-            if (NodeValidator.FRAMEWORK_KEYS.contains(key) || key.equals(KEY_SOURCE)) {
+            if (NodeParser.FRAMEWORK_KEYS.contains(key) || key.equals(KEY_SOURCE)) {
                 errors.add(where + "reserved key, not allowed in a board file");
                 continue;
             }
@@ -163,15 +163,15 @@ public final class BoardFile {
                 errors.add(where + bad.getMessage());
             }
         }
-        for (String problem : NodeValidator.validate(props)) {
+        for (String problem : NodeParser.problemsOf(props)) {
             Matcher m = PROBLEM_KEY.matcher(problem);
             int line = m.find() ? obj.lineOf(m.group(1)) : obj.line();
             errors.add(at(source, line) + ": " + label + ": " + problem);
         }
-        if (errors.size() == before && props.get(NodeValidator.KEY_NAME) instanceof String name) {
-            Integer first = seen.putIfAbsent(name, obj.lineOf(NodeValidator.KEY_NAME));
+        if (errors.size() == before && props.get(NodeParser.KEY_NAME) instanceof String name) {
+            Integer first = seen.putIfAbsent(name, obj.lineOf(NodeParser.KEY_NAME));
             if (first != null) {
-                errors.add(at(source, obj.lineOf(NodeValidator.KEY_NAME)) + ": " + label + ": key 'name': duplicate name '"
+                errors.add(at(source, obj.lineOf(NodeParser.KEY_NAME)) + ": " + label + ": key 'name': duplicate name '"
                         + name + "' (first on line " + first + ")");
             }
         }
@@ -179,7 +179,7 @@ public final class BoardFile {
             errors.add(at(source, obj.line()) + ": " + label + " skipped");
             return null;
         }
-        return new Node((String) props.get(NodeValidator.KEY_NAME), obj.line(), Collections.unmodifiableMap(props));
+        return new Node((String) props.get(NodeParser.KEY_NAME), obj.line(), Collections.unmodifiableMap(props));
     }
 
     private static String at(String source, int line) {

@@ -145,7 +145,7 @@ public final class BoardFileLoader {
             if (configs != null) {
                 for (Configuration c : configs) {
                     Dictionary<String, Object> p = c.getProperties();
-                    Object name = p == null ? null : p.get(NodeValidator.KEY_NAME);
+                    Object name = p == null ? null : p.get(NodeParser.KEY_NAME);
                     if (!present.contains(name) && !invalid.contains(name)) {
                         stale.add(c);
                     }

@@ -1,9 +1,11 @@
 package io.kdrv.driver.internal;
 
+import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.ProbeDeferredException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +78,11 @@ final class DeviceBinder {
         dev.newDevres();
         dev.driver = d;
         dev.clearDriverData();
+        dev.binding(d.binding());
         states.transition(dev, DeviceState.PROBING, d.id(), null);
+        if (!fitsBinding(dev, d)) {
+            return;
+        }
         LOG.debug("device {}: probing with driver {}", dev.name(), d.id());
         CoreConfig c = config.get();
         DriverCalls.Outcome call = calls.call(dev, "probe by driver " + d.id(), c.probeTimeout(),
@@ -111,6 +117,27 @@ final class DeviceBinder {
         LOG.error("device {}: probe by driver {} failed: {}", dev.name(), d.id(), msg, err);
         release(dev);
         states.transition(dev, DeviceState.FAILED, d.id(), msg);
+    }
+
+    /**
+     * Checks the node against the driver's binding; a misfit fails the device without calling the driver (the
+     * reason is the {@link io.kdrv.driver.DeviceConfigException} message, naming device and key).
+     */
+    private boolean fitsBinding(DeviceImpl dev, DriverEntry d) {
+        Map<String, Object> props = dev.node().properties();
+        List<DeviceConfigException> problems = BindingCheck.check(dev.name(), props, d.binding());
+        for (String k : BindingCheck.undeclared(props, d.binding())) {
+            LOG.warn("device {}: key '{}' is not declared by driver {} (declared: {}); ignored by the core", dev.name(),
+                    k, d.id(), d.binding().keys().stream().map(io.kdrv.driver.NodeKey::name).toList());
+        }
+        if (problems.isEmpty()) {
+            return true;
+        }
+        String msg = String.join("; ", problems.stream().map(Throwable::getMessage).toList());
+        LOG.error("device {}: node does not fit driver {}: {}; probe not called", dev.name(), d.id(), msg);
+        dev.takeDevres(); // nothing was acquired: close the list
+        states.transition(dev, DeviceState.FAILED, d.id(), msg);
+        return false;
     }
 
     /** Unbinds a BOUND device (remove, then devres release); DEFERRED/FAILED devices just become UNBOUND. */

@@ -4,6 +4,7 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
+import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceInfo;
@@ -12,6 +13,7 @@ import io.kdrv.driver.DevresAction;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
 import io.kdrv.driver.IrqHandler;
+import io.kdrv.driver.NodeKey;
 import io.kdrv.driver.ProbeDeferredException;
 import io.kdrv.driver.spi.Board;
 import io.kdrv.kthread.Completion;
@@ -56,6 +58,7 @@ final class DeviceImpl implements Device {
     private volatile DeviceState state = DeviceState.UNBOUND;
     private volatile Devres devres;           // the current probe's list, null when none
     private volatile Object driverData;
+    private volatile Binding binding = Binding.UNDECLARED; // of the driver probing or bound; its defaults apply
     /** Driver call threads the core gave up on: their late resource requests are refused. */
     private final Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
 
@@ -149,6 +152,11 @@ final class DeviceImpl implements Device {
         abandoned.removeIf(t -> !t.isAlive());
     }
 
+    /** The binding of the driver about to probe: its declared defaults apply to the getters. */
+    void binding(Binding b) {
+        this.binding = Objects.requireNonNull(b, "binding");
+    }
+
     void clearDriverData() {
         driverData = null;
     }
@@ -190,106 +198,156 @@ final class DeviceImpl implements Device {
         return node.properties().get(Objects.requireNonNull(key, "key"));
     }
 
-    private Object required(String key) {
+    /** The node's value of {@code key} as {@code type}, else the binding's default, else null. */
+    private Object valueOrDeclared(String key, NodeKey.Type type) {
         Object v = raw(key);
+        if (v == null) {
+            v = binding.key(key).flatMap(NodeKey::defaultValue).orElse(null);
+            if (v == null) {
+                return null;
+            }
+        }
+        try {
+            return Props.convert(v, type);
+        } catch (Props.BadValue e) {
+            throw new DeviceConfigException(name, key, e.getMessage());
+        }
+    }
+
+    private Object required(String key, NodeKey.Type type) {
+        Object v = valueOrDeclared(key, type);
         if (v == null) {
             throw new DeviceConfigException(name, key, "missing");
         }
         return v;
     }
 
-    private DeviceConfigException bad(String key, Props.BadValue e) {
-        return new DeviceConfigException(name, key, e.getMessage());
+    /** The node's value as {@code type}, or null when the node lacks it (the caller's default applies). */
+    private Object present(String key, NodeKey.Type type) {
+        Object v = raw(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Props.convert(v, type);
+        } catch (Props.BadValue e) {
+            throw new DeviceConfigException(name, key, e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean has(String key) {
+        return raw(key) != null;
     }
 
     @Override
     public String getString(String key) {
-        try {
-            return Props.toStringValue(required(key));
-        } catch (Props.BadValue e) {
-            throw bad(key, e);
-        }
+        return (String) required(key, NodeKey.Type.STRING);
     }
 
     @Override
     public String getString(String key, String def) {
-        return raw(key) == null ? def : getString(key);
+        Object v = present(key, NodeKey.Type.STRING);
+        return v == null ? def : (String) v;
     }
 
     @Override
     public int getInt(String key) {
-        try {
-            return Props.toInt(required(key));
-        } catch (Props.BadValue e) {
-            throw bad(key, e);
-        }
+        return (Integer) required(key, NodeKey.Type.INT);
     }
 
     @Override
     public int getInt(String key, int def) {
-        return raw(key) == null ? def : getInt(key);
+        Object v = present(key, NodeKey.Type.INT);
+        return v == null ? def : (Integer) v;
+    }
+
+    @Override
+    public long getLong(String key) {
+        return (Long) required(key, NodeKey.Type.LONG);
     }
 
     @Override
     public long getLong(String key, long def) {
-        Object v = raw(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Props.toLong(v);
-        } catch (Props.BadValue e) {
-            throw bad(key, e);
-        }
+        Object v = present(key, NodeKey.Type.LONG);
+        return v == null ? def : (Long) v;
+    }
+
+    @Override
+    public double getDouble(String key) {
+        return (Double) required(key, NodeKey.Type.DOUBLE);
     }
 
     @Override
     public double getDouble(String key, double def) {
-        Object v = raw(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Props.toDouble(v);
-        } catch (Props.BadValue e) {
-            throw bad(key, e);
-        }
+        Object v = present(key, NodeKey.Type.DOUBLE);
+        return v == null ? def : (Double) v;
+    }
+
+    @Override
+    public boolean getBoolean(String key) {
+        return (Boolean) required(key, NodeKey.Type.BOOLEAN);
     }
 
     @Override
     public boolean getBoolean(String key, boolean def) {
-        Object v = raw(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Props.toBoolean(v);
-        } catch (Props.BadValue e) {
-            throw bad(key, e);
-        }
-    }
-
-    /** {@inheritDoc} A missing key throws {@link DeviceConfigException} ("missing"). */
-    @Override
-    public int[] getIntArray(String key) {
-        try {
-            return Props.toIntArray(required(key));
-        } catch (Props.BadValue e) {
-            throw bad(key, e);
-        }
+        Object v = present(key, NodeKey.Type.BOOLEAN);
+        return v == null ? def : (Boolean) v;
     }
 
     @Override
     public String[] getStringArray(String key) {
-        Object v = raw(key);
-        if (v == null) {
-            return new String[0];
-        }
-        try {
-            return Props.toStringArray(v);
-        } catch (Props.BadValue e) {
-            throw bad(key, e);
-        }
+        return (String[]) required(key, NodeKey.Type.STRING_ARRAY);
+    }
+
+    @Override
+    public String[] getStringArray(String key, String[] def) {
+        Object v = present(key, NodeKey.Type.STRING_ARRAY);
+        return v == null ? def : (String[]) v;
+    }
+
+    @Override
+    public int[] getIntArray(String key) {
+        return (int[]) required(key, NodeKey.Type.INT_ARRAY);
+    }
+
+    @Override
+    public int[] getIntArray(String key, int[] def) {
+        Object v = present(key, NodeKey.Type.INT_ARRAY);
+        return v == null ? def : (int[]) v;
+    }
+
+    @Override
+    public long[] getLongArray(String key) {
+        return (long[]) required(key, NodeKey.Type.LONG_ARRAY);
+    }
+
+    @Override
+    public long[] getLongArray(String key, long[] def) {
+        Object v = present(key, NodeKey.Type.LONG_ARRAY);
+        return v == null ? def : (long[]) v;
+    }
+
+    @Override
+    public double[] getDoubleArray(String key) {
+        return (double[]) required(key, NodeKey.Type.DOUBLE_ARRAY);
+    }
+
+    @Override
+    public double[] getDoubleArray(String key, double[] def) {
+        Object v = present(key, NodeKey.Type.DOUBLE_ARRAY);
+        return v == null ? def : (double[]) v;
+    }
+
+    @Override
+    public boolean[] getBooleanArray(String key) {
+        return (boolean[]) required(key, NodeKey.Type.BOOLEAN_ARRAY);
+    }
+
+    @Override
+    public boolean[] getBooleanArray(String key, boolean[] def) {
+        Object v = present(key, NodeKey.Type.BOOLEAN_ARRAY);
+        return v == null ? def : (boolean[]) v;
     }
 
     // ------------------------------------------------------------------------------------------------ devres
@@ -429,8 +487,9 @@ final class DeviceImpl implements Device {
     @Override
     public I2C i2c() throws ProbeDeferredException {
         Devres d = active("i2c");
-        int bus = getInt("i2c-bus", 1);
-        int address = getInt("reg");
+        Object declaredBus = valueOrDeclared(NodeKey.I2C_BUS.name(), NodeKey.Type.INT); // a driver may declare its own default
+        int bus = declaredBus == null ? 1 : (Integer) declaredBus;
+        int address = getInt(NodeKey.REG.name());
         Board.Handle<I2C> h = board().openI2c(this, bus, address);
         register(d, String.format("i2c %d-0x%02x", bus, address), h::close, true);
         return h.get();

@@ -17,8 +17,13 @@ import java.util.TreeSet;
  * threads see consistent maps. Never calls out while holding it.
  */
 final class DeviceRegistry {
-    /** A node that was not accepted, kept so that a fix (or the name becoming free) brings it back. */
-    record Rejected(Map<String, Object> raw, List<String> problems, boolean duplicateOnly) {
+    /**
+     * A node that was not accepted, kept so that a fix (or the name becoming free) brings it back.
+     *
+     * @param node     the parsed node when only its name is taken, null when it is invalid
+     * @param problems why it was not accepted
+     */
+    record Rejected(NodeData node, List<String> problems) {
     }
 
     /** A node waiting for a name, with its source. */
@@ -68,7 +73,8 @@ final class DeviceRegistry {
             bySource.remove(dev.node().source());
             byName.remove(dev.name());
             for (Map.Entry<String, Rejected> e : rejected.entrySet()) {
-                if (e.getValue().duplicateOnly() && dev.name().equals(e.getValue().raw().get(NodeValidator.KEY_NAME))) {
+                NodeData waiting = e.getValue().node();
+                if (waiting != null && dev.name().equals(waiting.name())) {
                     return new Waiting(e.getKey(), e.getValue());
                 }
             }

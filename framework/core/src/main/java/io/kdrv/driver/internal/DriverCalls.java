@@ -59,12 +59,16 @@ final class DriverCalls {
             this.body = body;
         }
 
-        void run() {
+        void run(CallThread on) {
+            on.thread.owner(owner);
             try {
                 body.call();
             } catch (Throwable t) { // everything, including Errors from driver code: the caller classifies it
                 error = t;
             } finally {
+                if (!on.abandoned) {
+                    on.thread.owner(IDLE_OWNER); // before completing: whoever sees the call done sees it idle
+                }
                 done.completeAll();
             }
         }
@@ -96,13 +100,11 @@ final class DriverCalls {
                     continue;
                 }
                 self.next = null;
-                self.thread.owner(c.owner);
-                c.run();
+                c.run(self);
                 Thread.interrupted(); // a driver's stray interrupt must not leak into the next call
                 if (self.abandoned) {
                     return 0; // the core gave up on this call and has another standby: leave
                 }
-                self.thread.owner(IDLE_OWNER);
             }
         }
 

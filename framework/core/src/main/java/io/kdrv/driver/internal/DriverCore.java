@@ -8,7 +8,6 @@ import io.kdrv.driver.spi.Board;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,14 +81,12 @@ public final class DriverCore implements DeviceManager, AutoCloseable {
      */
     public List<String> nodeUpdated(String source, Map<String, ?> props) {
         Objects.requireNonNull(source, "source");
-        Map<String, Object> raw = new LinkedHashMap<>();
-        props.forEach((k, v) -> raw.put(k, NodeData.copy(v)));
-        List<String> problems = NodeValidator.validate(raw);
-        for (String p : problems) {
+        NodeParser.Result parsed = NodeParser.parse(source, props); // copies arrays: the caller may reuse its own
+        for (String p : parsed.problems()) {
             LOG.error("device node {}: {}; node ignored until fixed", source, p);
         }
-        queue.queue("node " + source + " updated", () -> doNodeUpdated(source, raw, problems));
-        return problems;
+        queue.queue("node " + source + " updated", () -> doNodeUpdated(source, parsed));
+        return parsed.problems();
     }
 
     /** A device node was deleted: its device is removed (driver remove, devres release). Asynchronous. */
@@ -198,7 +195,7 @@ public final class DriverCore implements DeviceManager, AutoCloseable {
                 }
             }
             bound.sort(null);
-            out.add(new DriverInfo(d.id(), d.compatible(), d.bundle(), List.copyOf(bound)));
+            out.add(new DriverInfo(d.id(), d.compatible(), d.bundle(), bound, d.binding().keys()));
         }
         out.sort(Comparator.comparing(DriverInfo::id));
         return out;
@@ -274,17 +271,17 @@ public final class DriverCore implements DeviceManager, AutoCloseable {
 
     // ================================================================================================ on the worker
 
-    private void doNodeUpdated(String source, Map<String, Object> raw, List<String> problems) {
+    private void doNodeUpdated(String source, NodeParser.Result parsed) {
         DeviceImpl existing = devices.bySource(source);
-        if (!problems.isEmpty()) {
+        if (!parsed.valid()) {
             if (existing != null) {
                 LOG.error("device {}: node {} became invalid; removing the device", existing.name(), source);
                 removeDevice(existing);
             }
-            devices.reject(source, new DeviceRegistry.Rejected(raw, problems, false));
+            devices.reject(source, new DeviceRegistry.Rejected(null, parsed.problems()));
             return;
         }
-        NodeData n = NodeData.of(source, raw);
+        NodeData n = parsed.node();
         if (existing != null) {
             if (existing.name().equals(n.name())) {
                 if (existing.node().sameContent(n)) {
@@ -305,7 +302,7 @@ public final class DriverCore implements DeviceManager, AutoCloseable {
         if (holder != null) {
             String problem = "key 'name': duplicate name '" + n.name() + "': already used by node "
                     + holder.node().source();
-            devices.reject(source, new DeviceRegistry.Rejected(raw, List.of(problem), true));
+            devices.reject(source, new DeviceRegistry.Rejected(n, List.of(problem)));
             LOG.error("device node {}: {}; node ignored until the name is free", source, problem);
             return;
         }
@@ -333,7 +330,7 @@ public final class DriverCore implements DeviceManager, AutoCloseable {
         LOG.info("device {}: removed (node {})", dev.name(), dev.node().source());
         if (waiting != null) {
             LOG.info("device {}: name is free; accepting node {} that was waiting for it", dev.name(), waiting.source());
-            doNodeUpdated(waiting.source(), waiting.node().raw(), List.of());
+            doNodeUpdated(waiting.source(), new NodeParser.Result(waiting.node().node(), List.of()));
         }
     }
 

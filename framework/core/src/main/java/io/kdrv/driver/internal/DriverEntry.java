@@ -1,5 +1,6 @@
 package io.kdrv.driver.internal;
 
+import io.kdrv.driver.Binding;
 import io.kdrv.driver.Driver;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ public final class DriverEntry {
     private final int ranking;
     private final long serviceId;
     private final String bundle;
+    private final Binding binding;
     /** Set as soon as removal starts, so no new device matches it while its devices are being removed. */
     volatile boolean removing;
 
@@ -35,6 +37,24 @@ public final class DriverEntry {
         this.ranking = ranking;
         this.serviceId = serviceId;
         this.bundle = bundle == null ? "" : bundle;
+        this.binding = bindingOf(this.id, driver);
+    }
+
+    /** The driver's declared binding; a driver whose {@code binding()} throws is treated as undeclared (logged). */
+    private static Binding bindingOf(String id, Driver driver) {
+        try {
+            Binding b = driver.binding();
+            return b == null ? Binding.UNDECLARED : b;
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(DriverEntry.class).error(
+                    "driver {}: binding() threw; its nodes are not checked", id, e);
+            return Binding.UNDECLARED;
+        }
+    }
+
+    /** The node keys the driver declares. */
+    public Binding binding() {
+        return binding;
     }
 
     public String id() {

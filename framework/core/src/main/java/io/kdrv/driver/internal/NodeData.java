@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * An accepted (validated) device node: where it came from and its keys, frozen.
+ * An accepted (parsed) device node: where it came from and its keys, frozen.
  *
  * @param source       the node's origin: its Configuration Admin PID, or a test/board label; unique key of the node
  * @param name         the node name
@@ -21,24 +21,16 @@ import java.util.TreeMap;
  */
 record NodeData(String source, String name, List<String> compatible, String forcedDriver, Map<String, Object> properties) {
 
-    /**
-     * Builds the node from validated properties.
-     *
-     * @throws IllegalArgumentException if {@link NodeValidator#validate} reports problems (callers validate first)
-     */
+    /** Freezes a node whose framework keys {@link NodeParser#parse} accepted (only it calls this). */
     static NodeData of(String source, Map<String, ?> raw) {
-        List<String> problems = NodeValidator.validate(raw);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("device node " + source + ": " + String.join("; ", problems));
-        }
         Map<String, Object> props = new TreeMap<>();
         raw.forEach((k, v) -> {
-            if (!NodeValidator.FRAMEWORK_KEYS.contains(k) && v != null) {
+            if (!NodeParser.FRAMEWORK_KEYS.contains(k) && v != null) {
                 props.put(k, copy(v));
             }
         });
-        String driver = (String) raw.get(NodeValidator.KEY_DRIVER);
-        return new NodeData(source, (String) raw.get(NodeValidator.KEY_NAME), NodeValidator.compatibleOf(raw),
+        String driver = (String) raw.get(NodeParser.KEY_DRIVER);
+        return new NodeData(source, (String) raw.get(NodeParser.KEY_NAME), NodeParser.compatibleOf(raw),
                 driver == null ? null : driver.strip(), Collections.unmodifiableMap(props));
     }
 

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import io.kdrv.driver.NodeKey;
 
 /**
  * Conversions of device-node values to typed values, shared by {@link DeviceImpl}'s getters and by
- * {@link NodeValidator} so that a node accepted by validation is read the same way by drivers.
+ * {@link BindingCheck} so that a node accepted against a driver's binding is read the same way by the driver.
  *
  * <p>Every method returns the converted value or throws {@link BadValue} with a problem text (without the device
  * and key, which the caller adds). Accepted forms: the Java type itself (or a wider/narrower numeric type whose
@@ -136,6 +137,64 @@ final class Props {
             Object item = items.get(i);
             try {
                 out[i] = toInt(item);
+            } catch (BadValue e) {
+                throw new BadValue("entry " + i + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The value as the getter of {@code type} returns it (boxed; arrays as primitive arrays). */
+    static Object convert(Object v, NodeKey.Type type) throws BadValue {
+        return switch (type) {
+            case STRING -> toStringValue(v);
+            case INT -> toInt(v);
+            case LONG -> toLong(v);
+            case DOUBLE -> toDouble(v);
+            case BOOLEAN -> toBoolean(v);
+            case STRING_ARRAY -> toStringArray(v);
+            case INT_ARRAY -> toIntArray(v);
+            case LONG_ARRAY -> toLongArray(v);
+            case DOUBLE_ARRAY -> toDoubleArray(v);
+            case BOOLEAN_ARRAY -> toBooleanArray(v);
+        };
+    }
+
+    /** As {@link #toIntArray}, entries as longs. */
+    static long[] toLongArray(Object v) throws BadValue {
+        List<Object> items = elements(v);
+        long[] out = new long[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = toLong(items.get(i));
+            } catch (BadValue e) {
+                throw new BadValue("entry " + i + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #toIntArray}, entries as doubles. */
+    static double[] toDoubleArray(Object v) throws BadValue {
+        List<Object> items = elements(v);
+        double[] out = new double[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = toDouble(items.get(i));
+            } catch (BadValue e) {
+                throw new BadValue("entry " + i + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #toIntArray}, entries as booleans ({@code true}/{@code false}, also as Strings). */
+    static boolean[] toBooleanArray(Object v) throws BadValue {
+        List<Object> items = elements(v);
+        boolean[] out = new boolean[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = toBoolean(items.get(i));
             } catch (BadValue e) {
                 throw new BadValue("entry " + i + ": " + e.getMessage());
             }

@@ -101,7 +101,7 @@ class BoardFileTest {
         assertArrayEquals(new String[] {"a", "b"}, (String[]) l.get("names"));
         assertArrayEquals(new String[0], (String[]) l.get("none"));
         for (BoardFile.Node n : r.nodes()) {
-            assertEquals(List.of(), NodeValidator.validate(n.properties()), "board nodes are valid nodes");
+            assertEquals(List.of(), NodeParser.problemsOf(n.properties()), "board nodes are valid nodes");
         }
     }
 
@@ -132,8 +132,8 @@ class BoardFileTest {
                      "opts": {"a": 1}},
                     {"name": "mixed", "compatible": ["x"], "gpios": [1, "2"]},
                     {"name": "nulls", "compatible": ["x"], "label": null},
-                    {"name": "reg", "compatible": ["x"],
-                     "reg": "0xZZ"},
+                    {"name": "drv", "compatible": ["x"],
+                     "driver": 5},
                     {"name": "ok0", "compatible": ["x"]},
                     {"name": "svc", "compatible": ["x"], "service.pid": "p"},
                     42,
@@ -154,14 +154,14 @@ class BoardFileTest {
                 "board file b.json line 8: devices[3] 'mixed' skipped",
                 "board file b.json line 9: devices[4] 'nulls': key 'label': null is not allowed (omit the key instead)",
                 "board file b.json line 9: devices[4] 'nulls' skipped",
-                "board file b.json line 11: devices[5] 'reg': key 'reg': expected an integer (decimal or 0x hex), got String \"0xZZ\"",
-                "board file b.json line 10: devices[5] 'reg' skipped",
+                "board file b.json line 11: devices[5] 'drv': key 'driver': must be a String (a driver id), got Integer 5",
+                "board file b.json line 10: devices[5] 'drv' skipped",
                 "board file b.json line 12: devices[6] 'ok0': key 'name': duplicate name 'ok0' (first on line 4)",
                 "board file b.json line 12: devices[6] 'ok0' skipped",
                 "board file b.json line 13: devices[7] 'svc': key 'service.pid': reserved key, not allowed in a board file",
                 "board file b.json line 13: devices[7] 'svc' skipped",
                 "board file b.json line 14: devices[8] must be an object, got a number; skipped"), r.errors());
-        assertEquals(Set.of("bad name", "nested", "mixed", "nulls", "reg", "ok0", "svc"), r.invalidNames());
+        assertEquals(Set.of("bad name", "nested", "mixed", "nulls", "drv", "ok0", "svc"), r.invalidNames());
     }
 
     @Test

@@ -113,7 +113,8 @@ class DeviceGettersTest {
         assertArrayEquals(new String[] {"a", "b"}, d.getStringArray("names"));
         assertArrayEquals(new String[] {"x", "y"}, d.getStringArray("list"));
         assertArrayEquals(new String[] {"p"}, d.getStringArray("arr"));
-        assertArrayEquals(new String[0], d.getStringArray("absent"));
+        assertArrayEquals(new String[0], d.getStringArray("absent", new String[0]));
+        assertBad("device dev0: key 'absent': missing", x -> x.getStringArray("absent"), d);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kdrv.driver.internal;
 
+import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Driver;
 import io.kdrv.kthread.Kthread;
@@ -16,6 +17,7 @@ final class TestDriver implements Driver {
     final String label;
     volatile Step onProbe = dev -> { };
     volatile Step onRemove = dev -> { };
+    volatile Binding binding = Binding.UNDECLARED;
 
     TestDriver(String label, List<String> log) {
         this.label = label;
@@ -25,6 +27,11 @@ final class TestDriver implements Driver {
     static String thread() {
         Kthread k = Kthread.current();
         return k == null ? "not-a-kthread:" + Thread.currentThread().getName() : k.name();
+    }
+
+    @Override
+    public Binding binding() {
+        return binding;
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.kdrv.itest.driver;
 
 import com.pi4j.io.gpio.digital.DigitalInput;
+import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Driver;
 import io.kdrv.driver.Edge;
+import io.kdrv.driver.NodeKey;
 import io.kdrv.driver.ProbeDeferredException;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.WaitQueue;
@@ -42,8 +44,25 @@ public final class TestDriver implements Driver {
     static final String THROW_IN_REMOVE = "throw-in-remove";
     static final String BLOCK_PROBE_MS = "block-probe-ms";
 
+    /** The node keys this driver reads (checked by the core before probe, listed by kdrv:drivers). */
+    static final Binding BINDING = Binding.of(
+            NodeKey.ofString(DEFER_UNTIL).description("defer until this device is bound by this driver"),
+            NodeKey.ofString(FAIL_PROBE).description("probe throws with this message, after starting its kthread"),
+            NodeKey.ofLong(IGNORE_STOP_MS).defaultValue(0L).min(0).description("the kthread lingers this long after stop"),
+            NodeKey.ofBoolean(FORGET_STOP).defaultValue(false).description("remove does not stop the kthread"),
+            NodeKey.ofIntArray(GPIOS).min(0).description("an input line to claim"),
+            NodeKey.ofBoolean(IRQ).defaultValue(false).description("request a threaded IRQ on the input"),
+            NodeKey.ofString(THROW_IN_THREAD).description("the kthread throws with this message"),
+            NodeKey.ofString(THROW_IN_REMOVE).description("remove throws with this message"),
+            NodeKey.ofLong(BLOCK_PROBE_MS).defaultValue(0L).min(0).description("probe blocks this long, ignoring stop"));
+
     /** Devices this driver instance has bound: what {@value #DEFER_UNTIL} waits for. */
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Binding binding() {
+        return BINDING;
+    }
 
     @Override
     public void probe(Device dev) throws Exception {
@@ -51,19 +70,19 @@ public final class TestDriver implements Driver {
         if (dependency != null && !bound.contains(dependency)) {
             throw new ProbeDeferredException("waiting for device " + dependency);
         }
-        long blockMs = dev.getLong(BLOCK_PROBE_MS, 0);
+        long blockMs = dev.getLong(BLOCK_PROBE_MS);
         if (blockMs > 0) {
             // a wedged probe: acquires nothing, so the core's timeout path only has to abandon this thread
             lingerIgnoringStop(new WaitQueue(), Duration.ofMillis(blockMs));
             throw new IllegalStateException("probe blocked for " + blockMs + " ms");
         }
-        if (dev.properties().containsKey(GPIOS)) {
+        if (dev.has(GPIOS)) {
             DigitalInput in = dev.gpioInput(GPIOS);
-            if (dev.getBoolean(IRQ, false)) {
+            if (dev.getBoolean(IRQ)) {
                 dev.requestThreadedIrq(in, Edge.BOTH, event -> { });
             }
         }
-        Worker worker = new Worker(Duration.ofMillis(dev.getLong(IGNORE_STOP_MS, 0)),
+        Worker worker = new Worker(Duration.ofMillis(dev.getLong(IGNORE_STOP_MS)),
                 dev.getString(THROW_IN_THREAD, null));
         worker.thread = dev.kthreadRun(Worker::run, worker, "testdrv/%s", dev.name());
         String failure = dev.getString(FAIL_PROBE, null);
@@ -84,7 +103,7 @@ public final class TestDriver implements Driver {
             // before stopping the kthread on purpose: the test checks that devres stops it anyway
             throw new IllegalStateException(failure);
         }
-        if (worker != null && !dev.getBoolean(FORGET_STOP, false)) {
+        if (worker != null && !dev.getBoolean(FORGET_STOP)) {
             worker.thread.stop();
         }
     }

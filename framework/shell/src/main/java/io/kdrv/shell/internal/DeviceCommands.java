@@ -46,7 +46,14 @@ final class DeviceCommands {
             table.row(d.id(), String.join(" ", d.compatible()), d.bundle(),
                     d.devices().isEmpty() ? null : String.join(",", d.devices()));
         }
-        return table.render();
+        StringBuilder out = new StringBuilder(table.render());
+        for (DriverInfo d : drivers) {
+            if (!d.keys().isEmpty()) { // the driver's binding: what its device nodes may set
+                out.append(out.charAt(out.length() - 1) == '\n' ? "" : "\n").append(d.id()).append(" node keys:");
+                d.keys().forEach(k -> out.append("\n  ").append(k));
+            }
+        }
+        return out.toString();
     }
 
     /** {@code kdrv:deferred}: the deferred-probe list with the reasons. */

@@ -105,6 +105,19 @@ class DeviceCommandsTest {
     }
 
     @Test
+    void driversListTheirDeclaredNodeKeysBelowTheTable() {
+        manager.drivers.add(new DriverInfo("kdrv-gpio-keys/GpioKeys", List.of("gpio-keys"), "kdrv-gpio-keys 0.1.0",
+                List.of(), List.of(io.kdrv.driver.NodeKey.ofIntArray("gpios").required().min(0).description("lines"),
+                        io.kdrv.driver.NodeKey.ofInt("debounce-ms").defaultValue(20))));
+        assertEquals("""
+                ID                      COMPATIBLE BUNDLE               DEVICES
+                kdrv-gpio-keys/GpioKeys gpio-keys  kdrv-gpio-keys 0.1.0 -
+                kdrv-gpio-keys/GpioKeys node keys:
+                  gpios int[] >= 0, required: lines
+                  debounce-ms int, default 20""", commands.drivers());
+    }
+
+    @Test
     void deferredTable() {
         twoDevices();
         assertEquals("""

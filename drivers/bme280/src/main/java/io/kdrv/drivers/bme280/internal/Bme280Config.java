@@ -1,7 +1,9 @@
 package io.kdrv.drivers.bme280.internal;
 
+import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
+import io.kdrv.driver.NodeKey;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -30,22 +32,25 @@ public record Bme280Config(Duration pollPeriod, int cpu, boolean forced, int osr
     static final String OSRS_H = "osrs-h";
     static final String FILTER = "filter";
 
+    /** The node keys the driver reads (checked by the core before probe, listed by kdrv:drivers). */
+    static final Binding BINDING = Binding.of(NodeKey.REG, NodeKey.I2C_BUS,
+            NodeKey.ofLong(POLL_MS).defaultValue(1000L).min(1).description("poll period"),
+            NodeKey.ofInt(CPU).min(0).description("CPU the poller kthread is bound to (absent: unbound)"),
+            NodeKey.ofString(MODE).defaultValue("forced").description("forced or normal"),
+            NodeKey.ofInt(OSRS_T).defaultValue(1).description("temperature oversampling: 1, 2, 4, 8, 16"),
+            NodeKey.ofInt(OSRS_P).defaultValue(1).description("pressure oversampling: 0 (skip), 1, 2, 4, 8, 16"),
+            NodeKey.ofInt(OSRS_H).defaultValue(1).description("humidity oversampling: 0 (skip), 1, 2, 4, 8, 16"),
+            NodeKey.ofInt(FILTER).defaultValue(0).description("IIR filter coefficient: 0, 2, 4, 8, 16"));
+
     /**
      * Reads and validates the node keys of {@code dev}.
      *
      * @throws DeviceConfigException naming the device, the key and the allowed values
      */
     public static Bme280Config from(Device dev) {
-        long pollMs = dev.getLong(POLL_MS, 1000);
-        if (pollMs <= 0) {
-            throw new DeviceConfigException(dev.name(), POLL_MS, "must be a positive number of milliseconds, got "
-                    + pollMs);
-        }
-        int cpu = dev.getInt(CPU, -1);
-        if (cpu < -1) {
-            throw new DeviceConfigException(dev.name(), CPU, "must be a CPU number >= 0, got " + cpu);
-        }
-        String mode = dev.getString(MODE, "forced").trim().toLowerCase(Locale.ROOT);
+        long pollMs = dev.getLong(POLL_MS); // declared: default 1000, >= 1
+        int cpu = dev.getInt(CPU, -1);      // declared >= 0; -1: not bound
+        String mode = dev.getString(MODE).trim().toLowerCase(Locale.ROOT);
         if (!mode.equals("forced") && !mode.equals("normal")) {
             throw new DeviceConfigException(dev.name(), MODE, "'" + mode + "' is not one of forced, normal");
         }
@@ -56,7 +61,7 @@ public record Bme280Config(Duration pollPeriod, int cpu, boolean forced, int osr
         }
         int osrsP = oversampling(dev, OSRS_P);
         int osrsH = oversampling(dev, OSRS_H);
-        int filter = dev.getInt(FILTER, 0);
+        int filter = dev.getInt(FILTER);
         try {
             Bme280Registers.filterCode(filter);
         } catch (IllegalArgumentException e) {
@@ -66,7 +71,7 @@ public record Bme280Config(Duration pollPeriod, int cpu, boolean forced, int osr
     }
 
     private static int oversampling(Device dev, String key) {
-        int factor = dev.getInt(key, 1);
+        int factor = dev.getInt(key);
         try {
             Bme280Registers.osrsCode(factor);
         } catch (IllegalArgumentException e) {

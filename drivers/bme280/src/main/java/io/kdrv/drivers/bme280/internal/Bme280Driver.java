@@ -1,6 +1,7 @@
 package io.kdrv.drivers.bme280.internal;
 
 import com.pi4j.io.i2c.I2C;
+import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
@@ -60,11 +61,16 @@ public final class Bme280Driver implements Driver {
     }
 
     @Override
+    public Binding binding() {
+        return Bme280Config.BINDING;
+    }
+
+    @Override
     public void probe(Device dev) throws Exception {
         Bme280Config config = Bme280Config.from(dev);
         I2C i2c = dev.i2c();
         // Same keys and defaults as Device.i2c(), which has just accepted them.
-        Bme280Io io = new Bme280Io(i2c, dev.name(), String.valueOf(dev.getInt("i2c-bus", 1)),
+        Bme280Io io = new Bme280Io(i2c, dev.name(), String.valueOf(dev.getInt("i2c-bus")),
                 Bme280Io.hex(dev.getInt("reg")));
         int id = io.read(Bme280Registers.ID);
         if (id != Bme280Registers.CHIP_ID_BME280) {

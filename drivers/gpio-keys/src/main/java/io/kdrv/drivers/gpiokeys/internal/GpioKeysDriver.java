@@ -2,11 +2,13 @@ package io.kdrv.drivers.gpiokeys.internal;
 
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
+import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.IrqEvent;
+import io.kdrv.driver.NodeKey;
 import io.kdrv.drivers.gpiokeys.GpioKeys;
 import io.kdrv.drivers.gpiokeys.KeyEvents;
 import java.time.Duration;
@@ -49,6 +51,15 @@ public final class GpioKeysDriver implements Driver {
     static final String ACTIVE_LOW = "active-low";
     static final int DEFAULT_DEBOUNCE_MS = 20;
 
+    /** The node keys this driver reads (checked by the core before probe, listed by kdrv:drivers). */
+    static final Binding BINDING = Binding.of(
+            NodeKey.ofIntArray(GPIOS).required().min(0).description("GPIO input lines, one per key"),
+            NodeKey.ofIntArray(LINUX_CODE).description("Linux input key codes, one per line"),
+            NodeKey.ofIntArray(CODES).description("alias of linux,code"),
+            NodeKey.ofStringArray(LABELS).defaultValue(new String[0]).description("key names, one per line"),
+            NodeKey.ofInt(DEBOUNCE_MS).defaultValue(DEFAULT_DEBOUNCE_MS).min(0).description("debounce window"),
+            NodeKey.ofBoolean(ACTIVE_LOW).defaultValue(false).description("pressed reads low"));
+
     /** Optional and dynamic: without Event Admin events are logged, and its arrival does not restart the driver. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -66,10 +77,15 @@ public final class GpioKeysDriver implements Driver {
     }
 
     @Override
+    public Binding binding() {
+        return BINDING;
+    }
+
+    @Override
     public void probe(Device dev) throws Exception {
         KeysDevice keys = new KeysDevice(dev.name(), parseKeys(dev));
-        Duration debounce = Duration.ofMillis(debounceMs(dev));
-        boolean activeLow = dev.getBoolean(ACTIVE_LOW, false);
+        Duration debounce = Duration.ofMillis(dev.getInt(DEBOUNCE_MS)); // declared: default 20, >= 0
+        boolean activeLow = dev.getBoolean(ACTIVE_LOW);
         for (int i = 0; i < keys.buttons.size(); i++) {
             Button key = keys.buttons.get(i);
             DigitalInput input = dev.gpioInput(GPIOS, i);
@@ -127,17 +143,9 @@ public final class GpioKeysDriver implements Driver {
         return System.currentTimeMillis() - (System.nanoTime() - nanoTimestamp) / 1_000_000;
     }
 
-    private static int debounceMs(Device dev) {
-        int ms = dev.getInt(DEBOUNCE_MS, DEFAULT_DEBOUNCE_MS);
-        if (ms < 0) {
-            throw new DeviceConfigException(dev.name(), DEBOUNCE_MS, "must be >= 0 milliseconds, got " + ms);
-        }
-        return ms;
-    }
-
     /** Lines, codes and labels of the node, validated together so every key has all three. */
     static List<Button> parseKeys(Device dev) {
-        int[] lines = dev.properties().containsKey(GPIOS) ? dev.getIntArray(GPIOS) : new int[0];
+        int[] lines = dev.getIntArray(GPIOS, new int[0]);
         if (lines.length == 0) {
             throw new DeviceConfigException(dev.name(), GPIOS, "needs at least one GPIO line, e.g. [17]");
         }
@@ -148,8 +156,7 @@ public final class GpioKeysDriver implements Driver {
                 }
             }
         }
-        String codeKey = dev.properties().containsKey(LINUX_CODE) ? LINUX_CODE
-                : dev.properties().containsKey(CODES) ? CODES : null;
+        String codeKey = dev.has(LINUX_CODE) ? LINUX_CODE : dev.has(CODES) ? CODES : null;
         int[] codes = codeKey == null ? null : dev.getIntArray(codeKey);
         String[] labels = dev.getStringArray(LABELS);
         if (codes == null && labels.length == 0) {

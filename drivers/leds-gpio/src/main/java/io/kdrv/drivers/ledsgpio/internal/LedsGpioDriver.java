@@ -2,9 +2,11 @@ package io.kdrv.drivers.ledsgpio.internal;
 
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
+import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
+import io.kdrv.driver.NodeKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,12 +43,28 @@ public final class LedsGpioDriver implements Driver {
     /** Linux's heartbeat period at zero load average (300 + 6720/7 ms). */
     static final long DEFAULT_HEARTBEAT_MS = 1260;
 
+    /** The node keys this driver reads (checked by the core before probe, listed by kdrv:drivers). */
+    static final Binding BINDING = Binding.of(
+            NodeKey.ofIntArray(GPIOS).required().min(0).description("GPIO output lines, one per LED"),
+            NodeKey.ofStringArray(LABELS).defaultValue(new String[0]).description("LED names, one per line"),
+            NodeKey.ofStringArray(TRIGGER).defaultValue(new String[0])
+                    .description("none, default-on, timer or heartbeat: one for all LEDs or one per LED"),
+            NodeKey.ofLong(DELAY_ON_MS).defaultValue(0L).min(0).description("timer: on time (0 and 0: 500/500)"),
+            NodeKey.ofLong(DELAY_OFF_MS).defaultValue(0L).min(0).description("timer: off time"),
+            NodeKey.ofLong(PERIOD_MS).defaultValue(DEFAULT_HEARTBEAT_MS).min(1).description("heartbeat period"),
+            NodeKey.ofBoolean(ACTIVE_LOW).defaultValue(false).description("lit when the line is low"));
+
     private final Map<String, List<Led>> bound = new ConcurrentHashMap<>();
+
+    @Override
+    public Binding binding() {
+        return BINDING;
+    }
 
     @Override
     public void probe(Device dev) throws Exception {
         List<LedSpec> specs = parse(dev);
-        boolean activeLow = dev.getBoolean(ACTIVE_LOW, false);
+        boolean activeLow = dev.getBoolean(ACTIVE_LOW);
         List<Led> leds = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             LedSpec spec = specs.get(i);
@@ -88,7 +106,7 @@ public final class LedsGpioDriver implements Driver {
 
     /** Reads and validates the whole node before any pin is claimed. */
     static List<LedSpec> parse(Device dev) {
-        int[] lines = dev.properties().containsKey(GPIOS) ? dev.getIntArray(GPIOS) : new int[0];
+        int[] lines = dev.getIntArray(GPIOS, new int[0]);
         if (lines.length == 0) {
             throw new DeviceConfigException(dev.name(), GPIOS, "needs at least one GPIO line, e.g. [27]");
         }
@@ -139,7 +157,7 @@ public final class LedsGpioDriver implements Driver {
             case DEFAULT_ON -> new LedSpec(line, label, trigger, true, null);
             case TIMER -> timer(dev, line, label);
             case HEARTBEAT -> {
-                long period = dev.getLong(PERIOD_MS, DEFAULT_HEARTBEAT_MS);
+                long period = dev.getLong(PERIOD_MS);
                 try {
                     yield new LedSpec(line, label, trigger, false, BlinkPattern.heartbeat(Duration.ofMillis(period)));
                 } catch (IllegalArgumentException e) {
@@ -151,14 +169,8 @@ public final class LedsGpioDriver implements Driver {
 
     /** Linux semantics: both delays 0 (or absent) blink at 500/500; one of them 0 means a steady LED. */
     private static LedSpec timer(Device dev, int line, String label) {
-        long on = dev.getLong(DELAY_ON_MS, 0);
-        long off = dev.getLong(DELAY_OFF_MS, 0);
-        if (on < 0) {
-            throw new DeviceConfigException(dev.name(), DELAY_ON_MS, "must be >= 0 milliseconds, got " + on);
-        }
-        if (off < 0) {
-            throw new DeviceConfigException(dev.name(), DELAY_OFF_MS, "must be >= 0 milliseconds, got " + off);
-        }
+        long on = dev.getLong(DELAY_ON_MS); // declared: default 0, >= 0
+        long off = dev.getLong(DELAY_OFF_MS);
         if (on == 0 && off == 0) {
             on = DEFAULT_DELAY_MS;
             off = DEFAULT_DELAY_MS;

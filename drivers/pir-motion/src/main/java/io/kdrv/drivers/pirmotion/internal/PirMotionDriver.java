@@ -2,11 +2,13 @@ package io.kdrv.drivers.pirmotion.internal;
 
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
+import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.IrqEvent;
+import io.kdrv.driver.NodeKey;
 import io.kdrv.drivers.pirmotion.MotionEvents;
 import io.kdrv.drivers.pirmotion.MotionSensor;
 import io.kdrv.kthread.KthreadDelayedWork;
@@ -46,6 +48,11 @@ public final class PirMotionDriver implements Driver {
     static final String GPIOS = "gpios";
     static final String HOLD_MS = "hold-ms";
 
+    /** The node keys this driver reads (checked by the core before probe, listed by kdrv:drivers). */
+    static final Binding BINDING = Binding.of(
+            NodeKey.ofIntArray(GPIOS).required().min(0).description("the sensor output line (exactly one)"),
+            NodeKey.ofLong(HOLD_MS).defaultValue(0L).min(0).description("motion stays reported this long after the output drops"));
+
     /** Optional and dynamic: without Event Admin events are logged, and its arrival does not restart the driver. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -63,16 +70,18 @@ public final class PirMotionDriver implements Driver {
     }
 
     @Override
+    public Binding binding() {
+        return BINDING;
+    }
+
+    @Override
     public void probe(Device dev) throws Exception {
-        int[] lines = dev.properties().containsKey(GPIOS) ? dev.getIntArray(GPIOS) : new int[0];
+        int[] lines = dev.getIntArray(GPIOS);
         if (lines.length != 1) {
             throw new DeviceConfigException(dev.name(), GPIOS, "needs exactly one GPIO line (the sensor output), got "
                     + lines.length);
         }
-        long holdMs = dev.getLong(HOLD_MS, 0);
-        if (holdMs < 0) {
-            throw new DeviceConfigException(dev.name(), HOLD_MS, "must be >= 0 milliseconds, got " + holdMs);
-        }
+        long holdMs = dev.getLong(HOLD_MS); // declared: default 0, >= 0
         DigitalInput input = dev.gpioInput(GPIOS, 0);
         KthreadWorker worker = dev.createWorker("pir/%s", dev.name());
         Pir pir = new Pir(dev.name(), lines[0], Duration.ofMillis(holdMs), worker);

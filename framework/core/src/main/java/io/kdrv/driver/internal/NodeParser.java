@@ -10,8 +10,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Validation of a device node's keys, a plain function shared by the Configuration Admin path
- * ({@code kdrv.device} factory configurations) and the board-file loader.
+ * The one parse of a device node's framework keys, shared by the Configuration Admin path ({@code kdrv.device}
+ * factory configurations) and the board-file loader: it returns the accepted {@link NodeData} or the problems.
+ * Driver keys are not the core's business here: they are checked against the matched driver's
+ * {@link io.kdrv.driver.Binding} before probe ({@link BindingCheck}).
  *
  * <p>Checked keys:
  * <ul>
@@ -20,45 +22,54 @@ import java.util.regex.Pattern;
  *   <li>{@code compatible}: required, a String (one entry: device-tree compatibles such as {@code bosch,bme280}
  *       contain commas) or a String[]/collection of non-empty Strings, at least one;</li>
  *   <li>{@code driver}: optional, a non-empty String: the id of the driver to force (Linux
- *       {@code driver_override}), bypassing compatible matching;</li>
- *   <li>well-known driver keys, type only: {@code gpios} (ints), {@code i2c-bus}, {@code reg} (int, decimal or
- *       {@code 0x} hex String), {@code cpu} (int &gt;= 0), {@code poll-ms} (int &gt; 0). They are checked with the
- *       same conversions the {@link io.kdrv.driver.Device} getters use, so a valid node reads back the same way.</li>
+ *       {@code driver_override}), bypassing compatible matching.</li>
  * </ul>
  * Each problem is one line that starts with the key ({@code key 'name': ...}); callers prefix the node (its PID
  * or board-file position). Stateless and thread-safe.
  */
-public final class NodeValidator {
+final class NodeParser {
     /** Allowed characters of a node name. */
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
-    public static final String KEY_NAME = "name";
-    public static final String KEY_COMPATIBLE = "compatible";
-    public static final String KEY_DRIVER = "driver";
+    static final String KEY_NAME = "name";
+    static final String KEY_COMPATIBLE = "compatible";
+    static final String KEY_DRIVER = "driver";
 
     /** Keys added by the OSGi framework, SCR or Configuration Admin: never part of a node. */
     static final Set<String> FRAMEWORK_KEYS = Set.of("service.pid", "service.factoryPid", "service.bundleLocation",
             "component.name", "component.id", "service.id", "service.bundleid", "service.scope", "objectClass");
 
-    private NodeValidator() {
+    /** The outcome of a parse: the node, or (node null) its problems. */
+    record Result(NodeData node, List<String> problems) {
+        boolean valid() {
+            return node != null;
+        }
+    }
+
+    private NodeParser() {
     }
 
     /**
-     * Validates a node.
+     * Parses a node once: checks the framework keys and, if they are fine, freezes the node.
      *
-     * @param props the node's keys and values (may contain framework keys such as {@code service.pid}, ignored)
-     * @return the problems, empty when the node is valid; never null
+     * @param source the node's origin (PID, board-file position, test label)
+     * @param props  the node's keys and values (framework keys such as {@code service.pid} are dropped)
+     * @return the node, or the problems, each starting with the key ({@code key 'name': ...})
      */
-    public static List<String> validate(Map<String, ?> props) {
+    static Result parse(String source, Map<String, ?> props) {
+        List<String> problems = problemsOf(props);
+        if (!problems.isEmpty()) {
+            return new Result(null, List.copyOf(problems));
+        }
+        return new Result(NodeData.of(source, props), List.of());
+    }
+
+    /** The problems of a node's framework keys; empty when it is valid. */
+    static List<String> problemsOf(Map<String, ?> props) {
         List<String> problems = new ArrayList<>();
         checkName(props, problems);
         checkCompatible(props, problems);
         checkDriver(props, problems);
-        checkInts(props, "gpios", problems);
-        checkInt(props, "i2c-bus", 0, problems);
-        checkInt(props, "reg", 0, problems);
-        checkInt(props, "cpu", 0, problems);
-        checkInt(props, "poll-ms", 1, problems);
         return problems;
     }
 
@@ -128,38 +139,6 @@ public final class NodeValidator {
             problems.add("key 'driver': must be a String (a driver id), got " + Props.describe(v));
         } else if (s.isBlank()) {
             problems.add("key 'driver': must not be empty (omit the key to match by compatible)");
-        }
-    }
-
-    private static void checkInts(Map<String, ?> props, String key, List<String> problems) {
-        Object v = props.get(key);
-        if (v == null) {
-            return;
-        }
-        try {
-            int[] values = Props.toIntArray(v);
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] < 0) {
-                    problems.add("key '" + key + "': entry " + i + " is negative (" + values[i] + ")");
-                }
-            }
-        } catch (Props.BadValue e) {
-            problems.add("key '" + key + "': " + e.getMessage());
-        }
-    }
-
-    private static void checkInt(Map<String, ?> props, String key, int min, List<String> problems) {
-        Object v = props.get(key);
-        if (v == null) {
-            return;
-        }
-        try {
-            int value = Props.toInt(v);
-            if (value < min) {
-                problems.add("key '" + key + "': must be >= " + min + ", got " + value);
-            }
-        } catch (Props.BadValue e) {
-            problems.add("key '" + key + "': " + e.getMessage());
         }
     }
 
