@@ -27,7 +27,8 @@ import java.util.Optional;
  * {@code addAction} methods may be called only while the device is probing or bound (else
  * {@link IllegalStateException}). What they return is released in reverse order of acquisition after
  * {@link Driver#remove} returns, or when probe fails: kthreads are stopped (bounded; a thread that will not stop
- * is reported with its name and stack), workers destroyed, IRQs freed, pins released.
+ * is reported with its name and stack), workers destroyed, IRQs freed, pins released. A single entry can be given
+ * back earlier through its {@link DevresHandle} ({@link #addAction}'s result, {@link #devres(Object)}).
  *
  * <h2>Board resources</h2>
  * GPIO lines and I2C devices come from the board service ({@code io.kdrv.board}). When no board is running these
@@ -122,8 +123,23 @@ public interface Device {
     /** {@link KthreadWorker#create} owned by this device: destroyed on remove. */
     KthreadWorker createWorker(String nameFmt, Object... args);
 
-    /** Runs {@code action} on remove or probe failure (devm_add_action). */
-    void addAction(DevresAction action);
+    /**
+     * Runs {@code action} on remove or probe failure (devm_add_action).
+     *
+     * @return the entry's handle: {@link DevresHandle#release()} runs the action now, {@link DevresHandle#remove()}
+     *         drops it (devm_release_action / devm_remove_action)
+     */
+    DevresHandle addAction(DevresAction action);
+
+    /**
+     * The devres entry of a resource this device handed out during the current probe or binding: a {@link Kthread}
+     * from {@code kthreadCreate}/{@code kthreadRun}, a {@link KthreadWorker}, a GPIO input or output, an {@link I2C}
+     * or an {@link Irq} (matched by identity). Release it early with {@link DevresHandle#release()} (a stopped
+     * kthread, a closed pin: nothing is left on the list); {@link Irq#free()} does the same for IRQs.
+     *
+     * @return the handle, empty if {@code resource} is not (or no longer) on the list
+     */
+    Optional<DevresHandle> devres(Object resource);
 
     // ---- devres: board ----
 

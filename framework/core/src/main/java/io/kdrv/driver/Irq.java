@@ -46,6 +46,9 @@ public interface Irq {
     /** The debounce window (zero when off). */
     Duration debounce();
 
-    /** Frees the IRQ now (idempotent); otherwise it is freed on remove. */
+    /**
+     * Frees the IRQ now (idempotent; devm_free_irq): its bottom-half kthread stops and its devres entry is gone;
+     * otherwise it is freed on remove.
+     */
     void free();
 }

@@ -10,6 +10,7 @@ import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.DevresAction;
+import io.kdrv.driver.DevresHandle;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
 import io.kdrv.driver.IrqHandler;
@@ -23,6 +24,7 @@ import io.kdrv.kthread.KthreadWork;
 import io.kdrv.kthread.KthreadWorker;
 import io.kdrv.kthread.ThreadFn;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +59,7 @@ final class DeviceImpl implements Device {
     private volatile NodeData node;           // replaced by the worker while the device is not bound
     private volatile DeviceState state = DeviceState.UNBOUND;
     private volatile Devres devres;           // the current probe's list, null when none
+    private List<Devres.Entry> boardEntries = new ArrayList<>(0); // guarded by this: board entries of that list
     private volatile Object driverData;
     private volatile Binding binding = Binding.UNDECLARED; // of the driver probing or bound; its defaults apply
     /** Driver call threads the core gave up on: their late resource requests are refused. */
@@ -123,6 +126,9 @@ final class DeviceImpl implements Device {
     /** Starts a fresh devres list for a probe attempt. */
     Devres newDevres() {
         Devres d = new Devres(name);
+        synchronized (this) {
+            boardEntries = new ArrayList<>(0);
+        }
         devres = d;
         return d;
     }
@@ -137,10 +143,9 @@ final class DeviceImpl implements Device {
         return d;
     }
 
-    /** Whether the current resources came from the board (so losing the board must unbind this device). */
-    boolean usesBoard() {
-        Devres d = devres;
-        return d != null && d.usedBoard();
+    /** Whether board resources are held now (so losing the board must unbind this device). */
+    synchronized boolean usesBoard() {
+        return devres != null && boardEntries.stream().anyMatch(Devres.Entry::active);
     }
 
     void abandon(Thread t) {
@@ -368,24 +373,34 @@ final class DeviceImpl implements Device {
     }
 
     /** Adds a release entry, or releases at once and refuses when the list was closed meanwhile. */
-    private void register(Devres d, String what, DevresAction release, boolean board) {
-        if (d.add(what, release, board)) {
-            return;
+    private Devres.Entry register(Devres d, String what, DevresAction release, Object resource) {
+        Devres.Entry e = d.add(what, release, resource);
+        if (e != null) {
+            return e;
         }
         try {
             release.release();
-        } catch (Exception e) {
-            LOG.error("device {}: releasing refused {} failed", name, what, e);
+        } catch (Exception ex) {
+            LOG.error("device {}: releasing refused {} failed", name, what, ex);
         }
         throw new IllegalStateException("device " + name + ": " + what
                 + " refused: the device is no longer probing or bound (state " + state + "); released again");
+    }
+
+    /** A board resource: while any is held, losing the board service must unbind this device. */
+    private Devres.Entry registerBoard(Devres d, String what, DevresAction release, Object resource) {
+        Devres.Entry e = register(d, what, release, resource);
+        synchronized (this) {
+            boardEntries.add(e);
+        }
+        return e;
     }
 
     @Override
     public <T> Kthread kthreadCreate(ThreadFn<? super T> fn, T data, String nameFmt, Object... args) {
         Devres d = active("kthreadCreate");
         Kthread k = Kthread.create(fn, data, nameFmt, args).owner("device " + name);
-        register(d, "kthread " + k.name(), () -> stopKthread(k), false);
+        register(d, "kthread " + k.name(), () -> stopKthread(k), k);
         return k;
     }
 
@@ -401,14 +416,21 @@ final class DeviceImpl implements Device {
         Devres d = active("createWorker");
         KthreadWorker w = KthreadWorker.create(nameFmt, args);
         w.thread().owner("device " + name);
-        register(d, "kthread worker " + w.thread().name(), () -> destroyWorker(w), false);
+        register(d, "kthread worker " + w.thread().name(), () -> destroyWorker(w), w);
         return w;
     }
 
     @Override
-    public void addAction(DevresAction action) {
+    public DevresHandle addAction(DevresAction action) {
         Objects.requireNonNull(action, "action");
-        register(active("addAction"), "action " + action, action, false);
+        return register(active("addAction"), "action " + action, action, null);
+    }
+
+    @Override
+    public Optional<DevresHandle> devres(Object resource) {
+        Objects.requireNonNull(resource, "resource");
+        Devres d = devres;
+        return d == null ? Optional.empty() : Optional.ofNullable(d.find(resource));
     }
 
     /**
@@ -470,8 +492,9 @@ final class DeviceImpl implements Device {
         Devres d = active("gpioInput");
         int line = line(key, index);
         Board.Handle<DigitalInput> h = board().openInput(this, line);
-        register(d, "gpio input " + line + " (" + key + "[" + index + "])", h::close, true);
-        return h.get();
+        DigitalInput in = h.get();
+        registerBoard(d, "gpio input " + line + " (" + key + "[" + index + "])", h::close, in);
+        return in;
     }
 
     @Override
@@ -480,8 +503,9 @@ final class DeviceImpl implements Device {
         Devres d = active("gpioOutput");
         int line = line(key, index);
         Board.Handle<DigitalOutput> h = board().openOutput(this, line, offState);
-        register(d, "gpio output " + line + " (" + key + "[" + index + "])", h::close, true);
-        return h.get();
+        DigitalOutput out = h.get();
+        registerBoard(d, "gpio output " + line + " (" + key + "[" + index + "])", h::close, out);
+        return out;
     }
 
     @Override
@@ -491,8 +515,9 @@ final class DeviceImpl implements Device {
         int bus = declaredBus == null ? 1 : (Integer) declaredBus;
         int address = getInt(NodeKey.REG.name());
         Board.Handle<I2C> h = board().openI2c(this, bus, address);
-        register(d, String.format("i2c %d-0x%02x", bus, address), h::close, true);
-        return h.get();
+        I2C i2c = h.get();
+        registerBoard(d, String.format("i2c %d-0x%02x", bus, address), h::close, i2c);
+        return i2c;
     }
 
     @Override
@@ -505,8 +530,9 @@ final class DeviceImpl implements Device {
         Devres d = active("requestThreadedIrq");
         Board.Handle<Irq> h = board().requestThreadedIrq(this, input, edge, debounce, handler);
         Irq irq = h.get();
-        register(d, "irq " + (irq != null ? irq.threadName() : "?"), h::close, true);
-        return irq;
+        ManagedIrq managed = new ManagedIrq(irq);
+        managed.entry = registerBoard(d, "irq " + (irq != null ? irq.threadName() : "?"), h::close, managed);
+        return managed;
     }
 
     // ------------------------------------------------------------------------------------------------ driver data
@@ -525,5 +551,71 @@ final class DeviceImpl implements Device {
     @Override
     public String toString() {
         return "Device[" + name + ", " + state + "]";
+    }
+
+    /**
+     * The board's {@link Irq} as handed to the driver: {@link #free()} goes through the devres entry, so a freed IRQ
+     * leaves no entry behind (devm_free_irq). Every other method delegates, including the interface's defaults.
+     */
+    private static final class ManagedIrq implements Irq {
+        private final Irq irq;
+        volatile Devres.Entry entry;
+
+        ManagedIrq(Irq irq) {
+            this.irq = irq;
+        }
+
+        @Override
+        public int line() {
+            return irq.line();
+        }
+
+        @Override
+        public String threadName() {
+            return irq.threadName();
+        }
+
+        @Override
+        public long edges() {
+            return irq.edges();
+        }
+
+        @Override
+        public long handled() {
+            return irq.handled();
+        }
+
+        @Override
+        public long overflows() {
+            return irq.overflows();
+        }
+
+        @Override
+        public long lost() {
+            return irq.lost();
+        }
+
+        @Override
+        public long debounced() {
+            return irq.debounced();
+        }
+
+        @Override
+        public Duration debounce() {
+            return irq.debounce();
+        }
+
+        @Override
+        public void free() {
+            Devres.Entry e = entry;
+            if (e == null || !e.release()) {
+                irq.free(); // idempotent: already released through devres, or registration was refused
+            }
+        }
+
+        @Override
+        public String toString() {
+            return irq.toString();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.kdrv.driver.internal;
 
 import io.kdrv.driver.DevresAction;
+import io.kdrv.driver.DevresHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,26 +11,71 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One probe's list of device-managed resources (Linux {@code drivers/base/devres.c}): release entries pushed as
- * resources are acquired and run in reverse order by {@link #releaseAll()}.
+ * resources are acquired and run in reverse order by {@link #releaseAll()}; single entries can be released or
+ * removed early through their {@link DevresHandle} ({@code devm_release_action} / {@code devm_remove_action}).
  *
  * <p>Each probe attempt gets a fresh list. Once the core gives up on the probe (it failed, timed out, or the
  * device is being removed) the list is {@link #close() closed}: a late acquisition by a straggling driver thread
- * is refused ({@link #add} returns false) so the caller releases it at once instead of leaking it.
+ * is refused ({@link #add} returns null) so the caller releases it at once instead of leaking it.
  *
- * <p>Thread-safe. {@link #releaseAll()} pops entries one at a time, so two threads releasing concurrently (a
- * stuck release thread and the core's fallback) never release an entry twice.
+ * <p>Thread-safe. An entry leaves the list under the lock and is released outside it, exactly once: by
+ * {@link #releaseAll()} (which pops entries one at a time, so a stuck release thread and the core's fallback never
+ * release an entry twice) or by its handle.
  */
 final class Devres {
     private static final Logger LOG = LoggerFactory.getLogger(Devres.class);
 
     /** One release entry: what was acquired (for logs) and how to release it. */
-    record Entry(String what, DevresAction release) {
+    final class Entry implements DevresHandle {
+        private final String what;
+        private final DevresAction release;
+        private final Object resource;
+
+        Entry(String what, DevresAction release, Object resource) {
+            this.what = what;
+            this.release = release;
+            this.resource = resource;
+        }
+
+        @Override
+        public String what() {
+            return what;
+        }
+
+        @Override
+        public boolean active() {
+            synchronized (Devres.this) {
+                return entries.contains(this);
+            }
+        }
+
+        @Override
+        public boolean release() {
+            if (!detach(this)) {
+                return false;
+            }
+            run(this);
+            return true;
+        }
+
+        @Override
+        public boolean remove() {
+            boolean removed = detach(this);
+            if (removed) {
+                LOG.debug("device {}: {} removed from devres; the driver releases it", device, what);
+            }
+            return removed;
+        }
+
+        @Override
+        public String toString() {
+            return what;
+        }
     }
 
     private final String device;
     private final Deque<Entry> entries = new ArrayDeque<>(); // guarded by this; last acquired first
     private boolean closed;                                   // guarded by this
-    private boolean usedBoard;                                // guarded by this
 
     Devres(String device) {
         this.device = device;
@@ -38,24 +84,31 @@ final class Devres {
     /**
      * Pushes a release entry.
      *
-     * @return false if the list is closed: the caller must release the resource itself
+     * @param resource the object handed to the driver (found again by {@link #find}), or null for a bare action
+     * @return its handle, or null if the list is closed: the caller must release the resource itself
      */
-    synchronized boolean add(String what, DevresAction release, boolean boardResource) {
+    synchronized Entry add(String what, DevresAction release, Object resource) {
         if (closed) {
-            return false;
+            return null;
         }
-        entries.push(new Entry(what, release));
-        usedBoard |= boardResource;
-        return true;
+        Entry e = new Entry(what, release, resource);
+        entries.push(e);
+        return e;
+    }
+
+    /** Linux {@code devres_find}: the entry still on the list for {@code resource} (by identity), or null. */
+    synchronized Entry find(Object resource) {
+        for (Entry e : entries) {
+            if (e.resource == resource) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** Refuses further entries; existing ones stay until {@link #releaseAll()}. */
     synchronized void close() {
         closed = true;
-    }
-
-    synchronized boolean usedBoard() {
-        return usedBoard;
     }
 
     synchronized int size() {
@@ -75,6 +128,10 @@ final class Devres {
         return entries.poll();
     }
 
+    private synchronized boolean detach(Entry e) {
+        return entries.removeFirstOccurrence(e);
+    }
+
     /**
      * Closes the list and runs every entry, most recently acquired first. An entry that throws is logged with the
      * device name and the rest still run.
@@ -85,15 +142,19 @@ final class Devres {
         close();
         int n = 0;
         for (Entry e; (e = pop()) != null; n++) {
-            try {
-                e.release().release();
-                LOG.debug("device {}: released {}", device, e.what());
-            } catch (VirtualMachineError fatal) {
-                throw fatal;
-            } catch (Throwable ex) { // one bad release must not leak the others
-                LOG.error("device {}: releasing {} failed; continuing with the remaining resources", device, e.what(), ex);
-            }
+            run(e);
         }
         return n;
+    }
+
+    private void run(Entry e) {
+        try {
+            e.release.release();
+            LOG.debug("device {}: released {}", device, e.what());
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable ex) { // one bad release must not leak the others
+            LOG.error("device {}: releasing {} failed; continuing with the remaining resources", device, e.what(), ex);
+        }
     }
 }
