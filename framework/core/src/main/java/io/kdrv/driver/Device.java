@@ -37,6 +37,7 @@ import java.util.Optional;
  *
  * <p>Thread-safety: all methods are thread-safe; resource acquisition normally happens in probe.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface Device {
     /** The node's unique name (e.g. {@code button0}). */
     String name();

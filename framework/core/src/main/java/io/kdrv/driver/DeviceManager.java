@@ -12,6 +12,7 @@ import java.util.Optional;
  * <p>Thread-safety: all methods are thread-safe and may be called from any thread except the probe kthread
  * itself (a driver's probe or remove must not call the blocking methods: {@link IllegalStateException}).
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface DeviceManager {
     /** All known device nodes, sorted by name. */
     List<DeviceInfo> devices();

@@ -7,6 +7,7 @@ package io.kdrv.driver;
  * logged with the device name and the remaining actions still run.
  */
 @FunctionalInterface
+@org.osgi.annotation.versioning.ConsumerType
 public interface DevresAction {
     void release() throws Exception;
 }

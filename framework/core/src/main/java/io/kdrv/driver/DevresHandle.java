@@ -8,6 +8,7 @@ package io.kdrv.driver;
  * <p>Thread-safe; each entry is released at most once, whichever of {@link #release()}, {@link #remove()} and the
  * core's release on remove / probe failure comes first.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface DevresHandle {
     /** What the entry holds, for logs ({@code "kthread blink/led0"}, {@code "gpio input 17 (gpios[0])"}). */
     String what();

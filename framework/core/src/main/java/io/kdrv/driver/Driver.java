@@ -15,6 +15,7 @@ package io.kdrv.driver;
  * handles, actions) is device-managed: it is released in reverse order after {@code remove} returns, or right away
  * when {@code probe} fails, so a driver that forgets a thread leaks nothing.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface Driver {
     /** Service property: the compatible strings this driver binds to (String or String[]). */
     String COMPATIBLE = "kdrv.compatible";

@@ -12,6 +12,7 @@ import java.time.Duration;
  * {@link #lost()} never reached kdrv and are not in {@code edges()}. Each counter is read on its own: a snapshot
  * taken during a burst may be off by the edges that moved meanwhile.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface Irq {
     /** The GPIO line. */
     int line();

@@ -6,6 +6,7 @@ package io.kdrv.driver;
  * delivered.
  */
 @FunctionalInterface
+@org.osgi.annotation.versioning.ConsumerType
 public interface IrqHandler {
     void handle(IrqEvent event) throws Exception;
 }

@@ -8,6 +8,7 @@ import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadInfo;
+import io.kdrv.testing.await.Await;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;

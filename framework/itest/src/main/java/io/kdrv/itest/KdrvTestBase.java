@@ -7,6 +7,7 @@ import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.kthread.KthreadInfo;
 import io.kdrv.kthread.Kthreads;
+import io.kdrv.testing.await.Await;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

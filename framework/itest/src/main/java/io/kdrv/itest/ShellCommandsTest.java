@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kdrv.driver.DeviceState;
 import io.kdrv.kthread.Kthread;
+import io.kdrv.testing.await.Await;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

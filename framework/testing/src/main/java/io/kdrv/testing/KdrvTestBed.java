@@ -8,11 +8,11 @@ import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.Driver;
-import io.kdrv.driver.internal.CoreConfig;
-import io.kdrv.driver.internal.DriverCore;
-import io.kdrv.driver.internal.DriverEntry;
+import io.kdrv.driver.host.DriverHost;
+import io.kdrv.driver.host.HostConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +46,10 @@ import org.opentest4j.AssertionFailedError;
  * }</pre>
  *
  * <p>Every method that changes the device model (register, unregister, add/update/remove device, bind, unbind)
- * waits until the core is idle again, so the test sees the settled result (bound, deferred, failed) without
- * sleeping. Outside JUnit, call {@link #start()} and {@link #close()} yourself.
+ * waits until the core is idle again, including the deferred-probe retries it triggered, so the test sees the
+ * settled result (bound, deferred, failed) without sleeping. Outside JUnit, call {@link #start()} and
+ * {@link #close()} yourself ({@code close()} also runs the kthread leak check). The core is embedded through the
+ * exported host API {@link DriverHost}.
  *
  * <p>Thread-safety: meant for the test thread. Must not be called from a driver's probe/remove.
  */
@@ -57,22 +59,26 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
 
     private final int lines;
     private final int irqFifoCapacity;
-    private final CoreConfig coreConfig;
+    private final HostConfig hostConfig;
     private final Duration timeout;
     private final boolean leakCheck;
+    private final Duration leakCheckGrace;
 
     private MockBoard mock;
     private KdrvBoard board;
-    private DriverCore core;
+    private DriverHost core;
     private final Map<String, String> nodeSources = new LinkedHashMap<>();
+    private final Map<String, Integer> registrations = new HashMap<>(); // base driver id -> times registered
     private long nextServiceId = 1;
+    private String testName = "KdrvTestBed";
 
     private KdrvTestBed(Builder b) {
         this.lines = b.lines;
         this.irqFifoCapacity = b.irqFifoCapacity;
-        this.coreConfig = b.coreConfig;
+        this.hostConfig = b.hostConfig;
         this.timeout = b.timeout;
         this.leakCheck = b.leakCheck;
+        this.leakCheckGrace = b.leakCheckGrace;
     }
 
     /** A test bed with a {@value MockBoard#DEFAULT_LINES}-line mock board and default settings. */
@@ -89,20 +95,58 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
 
     @Override
     public void beforeEach(ExtensionContext context) {
+        testName = context.getDisplayName();
         start();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
+        testName = context.getDisplayName();
+        close();
+    }
+
+    /** Creates the mock board, opens the board on it and starts the driver core. Called before each test. */
+    public void start() {
+        if (core != null) {
+            throw new IllegalStateException("KdrvTestBed already started");
+        }
+        mock = new MockBoard(lines);
+        board = mock.open(irqFifoCapacity);
+        core = DriverHost.start(hostConfig);
+        core.setBoard(board);
+        nodeSources.clear();
+        registrations.clear();
+        awaitIdle();
+    }
+
+    /**
+     * Tears down: the core removes every bound device (driver remove, then devres release: IRQs freed, kthreads
+     * stopped, pins released), then the board closes, then (unless turned off) the {@linkplain KthreadLeakCheck
+     * kthread leak check} runs. Called after each test. Idempotent: a second call only repeats the leak check.
+     *
+     * @throws AssertionFailedError naming the leaked kthreads (a teardown failure is attached as suppressed)
+     */
+    @Override
+    public void close() {
+        DriverHost c = core;
+        KdrvBoard b = board;
+        core = null;
+        board = null;
         Throwable failure = null;
         try {
-            close();
+            if (c != null) {
+                c.close();
+            }
         } catch (RuntimeException | Error e) {
             failure = e;
+        } finally {
+            if (b != null) {
+                b.close();
+            }
         }
         if (leakCheck) {
             try {
-                new KthreadLeakCheck().check(context.getDisplayName());
+                new KthreadLeakCheck(leakCheckGrace).check(testName);
             } catch (AssertionFailedError e) {
                 if (failure != null) {
                     e.addSuppressed(failure);
@@ -115,40 +159,6 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
         }
         if (failure instanceof Error e) {
             throw e;
-        }
-    }
-
-    /** Creates the mock board, opens the board on it and starts the driver core. Called before each test. */
-    public void start() {
-        if (core != null) {
-            throw new IllegalStateException("KdrvTestBed already started");
-        }
-        mock = new MockBoard(lines);
-        board = mock.open(irqFifoCapacity);
-        core = new DriverCore(coreConfig);
-        core.setBoard(board);
-        nodeSources.clear();
-        awaitIdle();
-    }
-
-    /**
-     * Tears down: the core removes every bound device (driver remove, then devres release: IRQs freed, kthreads
-     * stopped, pins released), then the board closes. Called after each test. Idempotent.
-     */
-    @Override
-    public void close() {
-        DriverCore c = core;
-        KdrvBoard b = board;
-        core = null;
-        board = null;
-        try {
-            if (c != null) {
-                c.close();
-            }
-        } finally {
-            if (b != null) {
-                b.close();
-            }
         }
     }
 
@@ -182,38 +192,49 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
      * Registers {@code driver} for {@code compatible} strings, as a driver bundle's DS component would, and waits
      * until matching devices are probed.
      *
-     * @return the driver id ({@code test/<class simple name>}, suffixed when registered twice)
+     * @return the driver id: {@code test/<class simple name>}; a second registration of the same id gets
+     *         {@code #2}, a third {@code #3}, ...
      */
     public String register(Driver driver, String... compatible) {
-        return register(null, driver, compatible);
+        return register(null, driver, 0, compatible);
     }
 
     /**
      * Registers {@code driver} under {@code id} (null for the default id).
      *
-     * @return the driver id
+     * @return the driver id ({@code id}, suffixed {@code #n} when already registered)
      */
     public String register(String id, Driver driver, String... compatible) {
-        DriverCore c = active();
+        return register(id, driver, 0, compatible);
+    }
+
+    /**
+     * Registers {@code driver} under {@code id} (null for the default id) with a service ranking: among drivers for
+     * the same compatible string the highest ranking wins, then the earlier registration.
+     *
+     * @return the driver id ({@code id}, suffixed {@code #n} when already registered)
+     */
+    public String register(String id, Driver driver, int ranking, String... compatible) {
+        DriverHost c = active();
         Objects.requireNonNull(driver, "driver");
         if (compatible.length == 0) {
             throw new IllegalArgumentException("register " + driver.getClass().getName()
                     + ": give at least one compatible string");
         }
-        long serviceId = nextServiceId++;
-        String driverId = id != null ? id : "test/" + driver.getClass().getSimpleName()
-                + (serviceId == 1 ? "" : "#" + serviceId);
-        c.addDriver(new DriverEntry(driverId, driver, List.of(compatible), 0, serviceId, "kdrv-testing"));
+        String base = id != null ? id : "test/" + driver.getClass().getSimpleName();
+        int n = registrations.merge(base, 1, Integer::sum);
+        String driverId = n == 1 ? base : base + "#" + n;
+        c.addDriver(driverId, driver, List.of(compatible), ranking, nextServiceId++, "kdrv-testing");
         awaitIdle();
         return driverId;
     }
 
     /** Unregisters a driver (a driver bundle unplugged): its devices are removed and their resources released. */
     public void unregister(String driverId) {
-        DriverCore c = active();
+        DriverHost c = active();
         if (!c.removeDriver(driverId)) {
             throw new AssertionFailedError("driver " + driverId + ": removing its devices did not finish within "
-                    + coreConfig.waitTimeout().toMillis() + " ms");
+                    + hostConfig.waitTimeout().toMillis() + " ms");
         }
         awaitIdle();
     }
@@ -250,38 +271,28 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
      *         exceptions
      */
     public DeviceInfo addDevice(Map<String, ?> node) {
-        DriverCore c = active();
+        DriverHost c = active();
         Object name = node.get("name");
         String key = name == null ? "<no name>" : name.toString();
         String source = nodeSources.computeIfAbsent(key, n -> "test:" + n);
-        List<String> problems = c.nodeUpdated(source, node);
+        List<DeviceConfigException> problems = c.putNode(source, node);
         awaitIdle();
         if (!problems.isEmpty()) {
-            DeviceConfigException first = configException(key, problems.getFirst());
-            problems.stream().skip(1).forEach(p -> first.addSuppressed(configException(key, p)));
+            DeviceConfigException first = problems.getFirst();
+            problems.stream().skip(1).forEach(first::addSuppressed);
             throw first;
         }
         return device(key);
     }
 
-    private static final java.util.regex.Pattern PROBLEM = java.util.regex.Pattern.compile("key '([^']*)': (.*)",
-            java.util.regex.Pattern.DOTALL);
-
-    /** The core reports node problems as "key 'k': text". */
-    private static DeviceConfigException configException(String device, String problem) {
-        java.util.regex.Matcher m = PROBLEM.matcher(problem);
-        return m.matches() ? new DeviceConfigException(device, m.group(1), m.group(2))
-                : new DeviceConfigException(device, "?", problem);
-    }
-
     /** Deletes a device node (its device is removed) and waits. */
     public void removeDevice(String name) {
-        DriverCore c = active();
+        DriverHost c = active();
         String source = nodeSources.remove(name);
         if (source == null) {
             throw new IllegalArgumentException("no device node '" + name + "' was added by this test bed");
         }
-        c.nodeDeleted(source);
+        c.deleteNode(source);
         awaitIdle();
     }
 
@@ -295,14 +306,28 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
                 + active().devices().stream().map(DeviceInfo::name).toList()));
     }
 
-    /** Unbinds a device (kdrv:unbind) and waits. */
+    /** Unbinds a device (kdrv:unbind) and waits until the core is idle. */
     public DeviceInfo unbind(String name) {
-        return active().unbind(name);
+        active().unbind(name);
+        awaitIdle();
+        return device(name);
     }
 
-    /** Binds a device to its best driver (kdrv:bind) and waits. */
+    /**
+     * Binds a device to its best driver (kdrv:bind) and waits until the core is idle, so devices that deferred on
+     * this one have been retried too.
+     *
+     * @return the device's snapshot once the core is idle
+     */
     public DeviceInfo bind(String name) {
-        return active().bind(name, null);
+        return bind(name, null);
+    }
+
+    /** Binds a device to driver {@code driverId} (null: best match) and waits until the core is idle. */
+    public DeviceInfo bind(String name, String driverId) {
+        active().bind(name, driverId);
+        awaitIdle();
+        return device(name);
     }
 
     /**
@@ -329,7 +354,7 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
 
     /** Waits until the core has no queued or running work. */
     public void awaitIdle() {
-        DriverCore c = active();
+        DriverHost c = active();
         try {
             if (!c.awaitIdle(timeout)) {
                 throw new AssertionFailedError("kdrv core not idle within " + timeout.toMillis()
@@ -346,8 +371,8 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
         return new ArrayList<>(active().devices());
     }
 
-    private DriverCore active() {
-        DriverCore c = core;
+    private DriverHost active() {
+        DriverHost c = core;
         if (c == null) {
             throw new IllegalStateException("KdrvTestBed is not started: register it with @RegisterExtension on a "
                     + "field (or call start())");
@@ -359,9 +384,10 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
     public static final class Builder {
         private int lines = MockBoard.DEFAULT_LINES;
         private int irqFifoCapacity = io.kdrv.board.Boards.DEFAULT_IRQ_FIFO_CAPACITY;
-        private CoreConfig coreConfig = CoreConfig.DEFAULTS.withWaitTimeout(DEFAULT_TIMEOUT);
+        private HostConfig hostConfig = HostConfig.DEFAULTS.withWaitTimeout(DEFAULT_TIMEOUT);
         private Duration timeout = DEFAULT_TIMEOUT;
         private boolean leakCheck = true;
+        private Duration leakCheckGrace = Duration.ofMillis(KthreadLeakCheck.DEFAULT_GRACE_MILLIS);
 
         private Builder() {
         }
@@ -380,14 +406,32 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
 
         /** Longest probe call before the device fails (default 30 s). */
         public Builder probeTimeout(Duration d) {
-            this.coreConfig = coreConfig.withProbeTimeout(d);
+            this.hostConfig = hostConfig.withProbeTimeout(d);
+            return this;
+        }
+
+        /** Longest remove call, and separately the longest devres release, before it is abandoned (default 30 s). */
+        public Builder removeTimeout(Duration d) {
+            this.hostConfig = hostConfig.withRemoveTimeout(d);
+            return this;
+        }
+
+        /** Longest wait for one device-managed kthread to stop before it is reported and left (default 5 s). */
+        public Builder stopTimeout(Duration d) {
+            this.hostConfig = hostConfig.withStopTimeout(d);
             return this;
         }
 
         /** Longest wait for a model change to settle (default 30 s). */
         public Builder timeout(Duration d) {
             this.timeout = d;
-            this.coreConfig = coreConfig.withWaitTimeout(d);
+            this.hostConfig = hostConfig.withWaitTimeout(d);
+            return this;
+        }
+
+        /** How long the leak check waits for kthreads that are still exiting (default 10 s). */
+        public Builder leakCheckGrace(Duration grace) {
+            this.leakCheckGrace = java.util.Objects.requireNonNull(grace, "grace");
             return this;
         }
 

@@ -13,6 +13,7 @@ import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.kthread.Kthreads;
+import io.kdrv.testing.await.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -26,13 +27,7 @@ class KdrvTestBedTest {
     final KdrvTestBed bed = KdrvTestBed.create();
 
     private static void await(String what, BooleanSupplier cond) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionFailedError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(200_000);
-        }
+        Await.until(what, cond, Duration.ofSeconds(30));
     }
 
     private static boolean kthreadAlive(String name) {

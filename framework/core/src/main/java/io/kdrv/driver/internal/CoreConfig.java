@@ -17,7 +17,7 @@ import java.util.function.Function;
  * @param waitTimeout   longest wait of a caller (DeviceManager.bind/unbind, driver unregistration, shutdown) for
  *                      the probe worker ({@value #WAIT_TIMEOUT}, default 120 s)
  */
-public record CoreConfig(Duration probeTimeout, Duration removeTimeout, Duration stopTimeout, Duration waitTimeout) {
+record CoreConfig(Duration probeTimeout, Duration removeTimeout, Duration stopTimeout, Duration waitTimeout) {
     public static final String PROBE_TIMEOUT = "probe.timeout.ms";
     public static final String REMOVE_TIMEOUT = "remove.timeout.ms";
     public static final String STOP_TIMEOUT = "stop.timeout.ms";

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Public methods may be called from any thread; no lock is held while driver code runs.
  */
-public final class DriverCore implements DeviceManager, AutoCloseable {
+final class DriverCore implements DeviceManager, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriverCore.class);
 
     /** Receives state changes (BOUND, UNBOUND, DEFERRED, FAILED) on the probe worker; must not block. */

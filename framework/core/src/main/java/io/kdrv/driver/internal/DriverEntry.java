@@ -11,7 +11,7 @@ import java.util.Objects;
  * <p>Matching order among drivers supporting the same compatible string: highest {@code ranking}, then lowest
  * {@code serviceId} (the OSGi service ordering).
  */
-public final class DriverEntry {
+final class DriverEntry {
     private final String id;
     private final Driver driver;
     private final List<String> compatible;

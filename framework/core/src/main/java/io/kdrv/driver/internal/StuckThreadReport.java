@@ -13,7 +13,7 @@ import java.util.List;
  * @param stack  the thread's stack when the wait timed out
  * @param at     when it was reported
  */
-public record StuckThreadReport(String device, String thread, String what, List<StackTraceElement> stack, Instant at) {
+record StuckThreadReport(String device, String thread, String what, List<StackTraceElement> stack, Instant at) {
     static StuckThreadReport of(String device, String thread, String what, Throwable withStack) {
         return new StuckThreadReport(device, thread, what, List.of(withStack.getStackTrace()), Instant.now());
     }

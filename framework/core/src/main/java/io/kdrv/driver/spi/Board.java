@@ -18,6 +18,7 @@ import java.time.Duration;
  * <p>Implementations enforce pin ownership: a line claimed by one device cannot be claimed by another until
  * released; the error names the line and the owner. All methods are thread-safe.
  */
+@org.osgi.annotation.versioning.ConsumerType
 public interface Board {
     /** {@code "mock"} or {@code "raspberrypi"}. */
     String platform();

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
+import io.kdrv.testing.await.Await;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -92,16 +94,18 @@ class BadInputCorpusTest extends HotplugTestBase {
                 node("hp-bn-emptydriver", "key 'driver': must not be empty", "name", "hp-bn-emptydriver",
                         "compatible", ok, "driver", ""),
                 node("hp-bn-intdriver", "key 'driver': must be a String", "name", "hp-bn-intdriver", "compatible",
-                        ok, "driver", 3),
-                node("hp-bn-badgpios", "key 'gpios'", "name", "hp-bn-badgpios", "compatible", ok, "gpios", "17, x"),
-                node("hp-bn-neggpio", "key 'gpios': entry 0 is negative", "name", "hp-bn-neggpio", "compatible",
-                        ok, "gpios", new int[] {-3}),
-                node("hp-bn-badbus", "key 'i2c-bus'", "name", "hp-bn-badbus", "compatible", ok, "i2c-bus", "abc"),
-                node("hp-bn-badreg", "key 'reg'", "name", "hp-bn-badreg", "compatible", ok, "reg", "0xZZ"),
-                node("hp-bn-negcpu", "key 'cpu': must be >= 0, got -1", "name", "hp-bn-negcpu", "compatible", ok,
-                        "cpu", -1),
-                node("hp-bn-zeropoll", "key 'poll-ms': must be >= 1, got 0", "name", "hp-bn-zeropoll",
-                        "compatible", ok, "poll-ms", 0));
+                        ok, "driver", 3));
+        // Driver keys are the driver's business: checked against its declared binding before probe, so the
+        // device is FAILED naming the key and probe never runs.
+        List<NodeCase> misfits = List.of(
+                node("hp-bn-badgpios", "key 'gpios': entry 1: expected an integer", "name", "hp-bn-badgpios",
+                        "compatible", ok, "gpios", "17, x"),
+                node("hp-bn-neggpio", "key 'gpios': entry 0 must be >= 0, got -3", "name", "hp-bn-neggpio",
+                        "compatible", ok, "gpios", new int[] {-3}),
+                node("hp-bn-badirq", "key 'irq': expected a boolean", "name", "hp-bn-badirq", "compatible", ok,
+                        "irq", "maybe"),
+                node("hp-bn-negblock", "key 'block-probe-ms': must be >= 0, got -1", "name", "hp-bn-negblock",
+                        "compatible", ok, "block-probe-ms", -1L));
 
         List<String> failures = new ArrayList<>();
         for (NodeCase c : corpus) {
@@ -114,6 +118,13 @@ class BadInputCorpusTest extends HotplugTestBase {
                 }
             } catch (AssertionError e) {
                 failures.add(c.alias() + ": " + e.getMessage());
+            }
+        }
+        for (NodeCase c : misfits) {
+            createRawNode(c.alias(), c.props());
+            DeviceInfo d = awaitState(c.alias(), DeviceState.FAILED);
+            if (!d.reason().contains("device " + c.alias() + ": " + c.expected())) {
+                failures.add(c.alias() + ": " + d.reason());
             }
         }
         // duplicate name: the second node is rejected naming the node that holds the name
@@ -131,8 +142,12 @@ class BadInputCorpusTest extends HotplugTestBase {
         assertTrue(failures.isEmpty(), () -> "inputs without a clear error:\n" + String.join("\n", failures));
         System.out.printf("[bad input] %d malformed device nodes rejected with an error naming PID and key%n",
                 corpus.size() + 1);
+        System.out.printf("[bad input] %d nodes that do not fit the driver's declared keys failed naming the key%n",
+                misfits.size());
+        List<String> misfitNames = misfits.stream().map(NodeCase::alias).toList();
         assertTrue(manager.devices().stream().filter(d -> d.name().startsWith("hp-bn-"))
-                .allMatch(d -> d.name().equals("hp-bn-dup") && d.state() == DeviceState.BOUND),
+                .allMatch(d -> d.name().equals("hp-bn-dup") && d.state() == DeviceState.BOUND
+                        || misfitNames.contains(d.name()) && d.state() == DeviceState.FAILED),
                 () -> "a rejected node became a device: " + manager.devices());
         assertStillWorks("hp-bn-valid");
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.kthread.Kthreads;
+import io.kdrv.testing.await.Await;
 import java.util.Hashtable;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
+import io.kdrv.testing.await.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.kthread.KthreadInfo;
 import io.kdrv.kthread.Kthreads;
+import io.kdrv.testing.await.Await;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.kdrv.itest.hotplug;
 
+import io.kdrv.testing.await.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

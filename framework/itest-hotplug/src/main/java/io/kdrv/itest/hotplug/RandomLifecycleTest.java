@@ -7,6 +7,7 @@ import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.kthread.KthreadInfo;
 import io.kdrv.kthread.Kthreads;
+import io.kdrv.testing.await.Await;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
