@@ -87,11 +87,8 @@ final class DriverCalls {
 
         private static int loop(CallThread self) {
             for (;;) {
-                try {
-                    self.handoff.waitEventInterruptible(() -> self.next != null || self.abandoned || Kthread.shouldStop());
-                } catch (InterruptedException e) {
-                    continue; // only stop() or a new call end the standby; shouldStop is re-checked below
-                }
+                // uninterruptible: only stop(), abandonment or a new call end the standby
+                self.handoff.waitEvent(() -> self.next != null || self.abandoned || Kthread.shouldStop());
                 Call c = self.next;
                 if (c == null) {
                     if (self.abandoned || Kthread.shouldStop()) {
@@ -100,6 +97,7 @@ final class DriverCalls {
                     continue;
                 }
                 self.next = null;
+                Thread.interrupted(); // an interrupt kept by the wait is nobody's business in driver code
                 c.run(self);
                 Thread.interrupted(); // a driver's stray interrupt must not leak into the next call
                 if (self.abandoned) {
@@ -133,7 +131,8 @@ final class DriverCalls {
         CallThread t = standby();
         Call c = new Call("device " + dev.name(), body); // same owner label as the device's own kthreads
         t.hand(c);
-        if (Waits.awaitUninterruptibly(c.done, timeout)) {
+        // bounded and uninterruptible; false also when the probe worker itself is being stopped
+        if (c.done.waitForCompletionTimeout(timeout)) {
             return new Outcome(true, c.error, t.thread.name());
         }
         standby = null; // the next call gets a fresh kthread

@@ -32,12 +32,12 @@ final class ProbeQueue {
         final Completion done = new Completion();
 
         /**
-         * Waits (bounded, deferring interrupts) until the item ran.
+         * Waits (bounded, uninterruptible: an interrupt stays pending) until the item ran.
          *
          * @return false on timeout
          */
         boolean awaitDone(Duration timeout) {
-            return Waits.awaitUninterruptibly(done, timeout);
+            return done.waitForCompletionTimeout(timeout); // completed with completeAll: any number of waiters
         }
     }
 
