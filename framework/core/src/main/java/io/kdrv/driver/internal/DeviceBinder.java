@@ -3,6 +3,7 @@ package io.kdrv.driver.internal;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.ProbeDeferredException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -146,13 +147,29 @@ final class DeviceBinder {
         if (s == DeviceState.BOUND) {
             DriverEntry d = dev.driver;
             states.transition(dev, DeviceState.REMOVING, d.id(), null);
-            DriverCalls.Outcome call = calls.call(dev, "remove by driver " + d.id(), config.get().removeTimeout(),
-                    () -> d.driver().remove(dev));
-            if (!call.timedOut() && call.error() != null) {
-                LOG.error("device {}: remove by driver {} threw; releasing its resources anyway", dev.name(), d.id(),
-                        call.error());
+            // remove, then the devres release on the same call kthread; the list is taken only after remove
+            // returned, so threads the driver stops in remove may still use its resources
+            java.util.concurrent.atomic.AtomicReference<Devres> taken = new java.util.concurrent.atomic.AtomicReference<>();
+            Duration timeout = config.get().removeTimeout();
+            DriverCalls.Outcomes out = calls.callThen(dev, "remove by driver " + d.id(), timeout,
+                    () -> d.driver().remove(dev), "devres release", timeout, () -> {
+                        Devres res = dev.takeDevres();
+                        taken.set(res);
+                        if (res != null) {
+                            res.releaseAll();
+                        }
+                    });
+            if (!out.first().timedOut() && out.first().error() != null) {
+                LOG.error("device {}: remove by driver {} threw; its resources were released anyway", dev.name(),
+                        d.id(), out.first().error());
             }
-            release(dev);
+            if (out.second() == null) {
+                release(dev); // remove hung: release on a fresh call kthread
+            } else if (out.second().timedOut()) {
+                Devres res = taken.get();
+                LOG.error("device {}: resources still held after the devres timeout: {}", dev.name(),
+                        res == null ? "?" : res.describe());
+            }
             dev.clearDriverData();
             dev.countRemove();
             dev.driver = null;

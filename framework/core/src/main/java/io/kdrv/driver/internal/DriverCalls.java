@@ -47,29 +47,51 @@ final class DriverCalls {
         }
     }
 
-    /** One call handed to a call kthread. */
+    /** Both outcomes of {@link #callThen}; {@code second} is null when the first call timed out. */
+    record Outcomes(Outcome first, Outcome second) {
+    }
+
+    /** One call handed to a call kthread, optionally followed by a second step on the same kthread. */
     private static final class Call {
         final String owner;
         final Body body;
-        final Completion done = new Completion();
+        final Body then;                                   // null: a single step
+        final Completion done = new Completion();          // the first step returned
+        final Completion thenDone = new Completion();      // the second step returned (or will not run)
         volatile Throwable error;
+        volatile Throwable thenError;
 
-        Call(String owner, Body body) {
+        Call(String owner, Body body, Body then) {
             this.owner = owner;
             this.body = body;
+            this.then = then;
         }
 
         void run(CallThread on) {
             on.thread.owner(owner);
             try {
-                body.call();
-            } catch (Throwable t) { // everything, including Errors from driver code: the caller classifies it
-                error = t;
+                error = step(body);
+                if (then != null) {
+                    done.completeAll();
+                    if (!on.abandoned) { // the core gave up on the first step: it releases on a fresh kthread
+                        thenError = step(then);
+                    }
+                }
             } finally {
                 if (!on.abandoned) {
                     on.thread.owner(IDLE_OWNER); // before completing: whoever sees the call done sees it idle
                 }
                 done.completeAll();
+                thenDone.completeAll();
+            }
+        }
+
+        private static Throwable step(Body b) {
+            try {
+                b.call();
+                return null;
+            } catch (Throwable t) { // everything, including Errors from driver code: the caller classifies it
+                return t;
             }
         }
     }
@@ -129,12 +151,41 @@ final class DriverCalls {
      */
     Outcome call(DeviceImpl dev, String what, Duration timeout, Body body) {
         CallThread t = standby();
-        Call c = new Call("device " + dev.name(), body); // same owner label as the device's own kthreads
+        Call c = new Call("device " + dev.name(), body, null); // same owner label as the device's own kthreads
         t.hand(c);
         // bounded and uninterruptible; false also when the probe worker itself is being stopped
         if (c.done.waitForCompletionTimeout(timeout)) {
             return new Outcome(true, c.error, t.thread.name());
         }
+        abandon(t, dev, what, timeout);
+        return new Outcome(false, null, t.thread.name());
+    }
+
+    /**
+     * Two calls in one hand-off: {@code body}, then, if it returned within {@code timeout}, {@code then} on the
+     * same kthread, bounded by {@code thenTimeout} (remove, then the devres release: one hand-off instead of two,
+     * benchmark 7). Each step is abandoned and reported like {@link #call}; when the first step times out the
+     * second never runs on that kthread.
+     */
+    Outcomes callThen(DeviceImpl dev, String what, Duration timeout, Body body, String thenWhat,
+            Duration thenTimeout, Body then) {
+        CallThread t = standby();
+        Call c = new Call("device " + dev.name(), body, then);
+        t.hand(c);
+        if (!c.done.waitForCompletionTimeout(timeout)) {
+            abandon(t, dev, what, timeout);
+            return new Outcomes(new Outcome(false, null, t.thread.name()), null);
+        }
+        Outcome first = new Outcome(true, c.error, t.thread.name());
+        if (!c.thenDone.waitForCompletionTimeout(thenTimeout)) {
+            abandon(t, dev, thenWhat, thenTimeout);
+            return new Outcomes(first, new Outcome(false, null, t.thread.name()));
+        }
+        return new Outcomes(first, new Outcome(true, c.thenError, t.thread.name()));
+    }
+
+    /** Gives up on {@code t}: reported, marked on the device, replaced by a fresh standby for the next call. */
+    private void abandon(CallThread t, DeviceImpl dev, String what, Duration timeout) {
         standby = null; // the next call gets a fresh kthread
         t.abandon();
         abandoned.add(t);
@@ -144,7 +195,6 @@ final class DriverCalls {
         LOG.error("device {}: {} did not return within {} ms; kthread {} abandoned (its stack follows)",
                 dev.name(), what, timeout.toMillis(), t.thread.name(), stack);
         report(StuckThreadReport.of(dev.name(), t.thread.name(), what, stack));
-        return new Outcome(false, null, t.thread.name());
     }
 
     private CallThread standby() {

@@ -87,6 +87,19 @@ class DriverCoreTest extends CoreTestBase {
     }
 
     @Test
+    void removeAndTheDevresReleaseShareOneCallKthreadHandOff() {
+        TestDriver d = newDriver("d/r");
+        d.onProbe = dev -> dev.addAction(() -> log.add("released on " + TestDriver.thread()));
+        register(d, "r");
+        core.nodeUpdated("p1", node("r0", "r"));
+        idle();
+        core.nodeDeleted("p1");
+        idle();
+        assertEquals(List.of("d/r probe r0 on kdrv-call/1", "d/r remove r0 on kdrv-call/1",
+                "released on kdrv-call/1"), log);
+    }
+
+    @Test
     void blockingManagerCallsFromProbeAreRefused() {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         TestDriver d = newDriver("d/x");
@@ -389,14 +402,15 @@ class DriverCoreTest extends CoreTestBase {
         core = new DriverCore(config().withRemoveTimeout(Duration.ofMillis(1000)));
         java.util.concurrent.CountDownLatch hang = stuckLatch();
         TestDriver d = newDriver("d/hung-remove");
-        d.onProbe = dev -> dev.addAction(() -> log.add("released"));
+        d.onProbe = dev -> dev.addAction(() -> log.add("released on " + TestDriver.thread()));
         d.onRemove = dev -> hang.await();
         register(d, "x");
         core.nodeUpdated("p1", node("x0", "x"));
         idle();
         assertTrue(core.removeDriver("d/hung-remove"));
         assertEquals(DeviceState.UNBOUND, info("x0").state());
-        assertEquals(List.of("released"), logMatching("released"));
+        assertEquals(List.of("released on kdrv-call/2"), logMatching("released"),
+                "the hung call kthread never releases; a fresh one does");
         assertEquals("kdrv-call/1", core.stuckThreads().getFirst().thread());
         assertEquals("remove by driver d/hung-remove", core.stuckThreads().getFirst().what());
     }
