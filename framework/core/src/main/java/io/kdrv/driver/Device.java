@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A device: one device node (Configuration Admin factory PID {@code kdrv.device}) as seen by its driver.
@@ -37,7 +38,7 @@ import java.util.Optional;
  *
  * <p>Thread-safety: all methods are thread-safe; resource acquisition normally happens in probe.
  */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface Device {
     /** The node's unique name (e.g. {@code button0}). */
     String name();

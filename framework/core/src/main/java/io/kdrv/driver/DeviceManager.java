@@ -3,6 +3,7 @@ package io.kdrv.driver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The driver manager, registered as an OSGi service by the core bundle: introspection and manual bind/unbind
@@ -12,7 +13,7 @@ import java.util.Optional;
  * <p>Thread-safety: all methods are thread-safe and may be called from any thread except the probe kthread
  * itself (a driver's probe or remove must not call the blocking methods: {@link IllegalStateException}).
  */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface DeviceManager {
     /** All known device nodes, sorted by name. */
     List<DeviceInfo> devices();

@@ -1,5 +1,7 @@
 package io.kdrv.driver;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A release action registered with {@link Device#addAction}: Linux {@code devm_add_action}. Runs when the device
  * is removed (after {@link Driver#remove} returned) or its probe fails, in reverse order of registration with the
@@ -7,7 +9,7 @@ package io.kdrv.driver;
  * logged with the device name and the remaining actions still run.
  */
 @FunctionalInterface
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface DevresAction {
     void release() throws Exception;
 }

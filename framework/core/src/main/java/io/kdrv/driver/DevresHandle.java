@@ -1,5 +1,7 @@
 package io.kdrv.driver;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * One entry of a device's devres list: returned by {@link Device#addAction} and, for the resources the
  * {@link Device} hands out, by {@link Device#devres(Object)}. Lets a driver give a device-managed resource back
@@ -8,7 +10,7 @@ package io.kdrv.driver;
  * <p>Thread-safe; each entry is released at most once, whichever of {@link #release()}, {@link #remove()} and the
  * core's release on remove / probe failure comes first.
  */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface DevresHandle {
     /** What the entry holds, for logs ({@code "kthread blink/led0"}, {@code "gpio input 17 (gpios[0])"}). */
     String what();

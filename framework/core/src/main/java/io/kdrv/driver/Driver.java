@@ -1,5 +1,7 @@
 package io.kdrv.driver;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A device driver: an OSGi service with service property {@value #COMPATIBLE} (String[]), usually registered
  * with Declarative Services by a driver bundle.
@@ -15,7 +17,7 @@ package io.kdrv.driver;
  * handles, actions) is device-managed: it is released in reverse order after {@code remove} returns, or right away
  * when {@code probe} fails, so a driver that forgets a thread leaks nothing.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface Driver {
     /** Service property: the compatible strings this driver binds to (String or String[]). */
     String COMPATIBLE = "kdrv.compatible";

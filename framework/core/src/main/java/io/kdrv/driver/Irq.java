@@ -1,6 +1,7 @@
 package io.kdrv.driver;
 
 import java.time.Duration;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A requested threaded IRQ (see {@link Device#requestThreadedIrq}). Device-managed: freed on remove. Thread-safe.
@@ -12,7 +13,7 @@ import java.time.Duration;
  * {@link #lost()} never reached kdrv and are not in {@code edges()}. Each counter is read on its own: a snapshot
  * taken during a burst may be off by the edges that moved meanwhile.
  */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface Irq {
     /** The GPIO line. */
     int line();

@@ -6,6 +6,7 @@ import io.kdrv.driver.Driver;
 import io.kdrv.driver.spi.Board;
 import java.util.List;
 import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The kdrv driver core embedded in plain Java, without OSGi: what a test bed ({@code kdrv-testing}), a benchmark or
@@ -19,7 +20,7 @@ import java.util.Map;
  * {@link HostConfig#waitTimeout()}). Thread-safe; the blocking methods must not be called from a driver's probe or
  * remove ({@link IllegalStateException}).
  */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface DriverHost extends DeviceManager, AutoCloseable {
     /**
      * Starts a core and its probe kthread {@code kdrv-probe}. {@link #close()} stops it.

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * node is skipped with errors naming the file, line, node and key, and the valid nodes are still returned.
  * Stateless and thread-safe.
  */
-public final class BoardFile {
+final class BoardFile {
     /** Top-level keys. */
     public static final String KEY_DEVICES = "devices";
     public static final String KEY_PLATFORM = "platform";
@@ -45,7 +45,7 @@ public final class BoardFile {
     private static final Pattern PROBLEM_KEY = Pattern.compile("^key '([^']*)'");
 
     /** A valid node. */
-    public record Node(String name, int line, Map<String, Object> properties) {
+    record Node(String name, int line, Map<String, Object> properties) {
     }
 
     /**
@@ -58,7 +58,7 @@ public final class BoardFile {
      * @param invalidNames names of nodes that were skipped as invalid (when they had a usable name)
      * @param malformed    true when the document itself could not be parsed (then {@code nodes} is empty)
      */
-    public record Result(String source, String platform, List<Node> nodes, List<String> errors, Set<String> invalidNames,
+    record Result(String source, String platform, List<Node> nodes, List<String> errors, Set<String> invalidNames,
             boolean malformed) {
     }
 

@@ -35,7 +35,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
 
     /** Receives state changes (BOUND, UNBOUND, DEFERRED, FAILED) on the probe worker; must not block. */
     @FunctionalInterface
-    public interface Listener {
+    interface Listener {
         void deviceChanged(DeviceInfo info);
     }
 

@@ -9,6 +9,7 @@ import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
 import io.kdrv.driver.IrqHandler;
 import java.time.Duration;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Service provided by the board bundle ({@code io.kdrv.board}) and used by the driver core to hand out
@@ -18,7 +19,7 @@ import java.time.Duration;
  * <p>Implementations enforce pin ownership: a line claimed by one device cannot be claimed by another until
  * released; the error names the line and the owner. All methods are thread-safe.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface Board {
     /** {@code "mock"} or {@code "raspberrypi"}. */
     String platform();

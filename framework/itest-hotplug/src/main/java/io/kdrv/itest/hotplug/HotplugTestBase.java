@@ -151,7 +151,7 @@ abstract class HotplugTestBase {
 
     // ------------------------------------------------------------------------------------------ kthreads, lines
 
-    /** Live kthreads owned by a test device, or named after one (testdrv/hp-*, irq/N-hp-*, probe/hp-*). */
+    /** Live kthreads owned by a test device (irq/N-hp-*, a kdrv-call/N while it runs a call), or testdrv/*. */
     static List<KthreadInfo> testKthreads() {
         return Kthreads.list().stream()
                 .filter(k -> (k.owner() != null && k.owner().startsWith("device " + PREFIX))
