@@ -28,7 +28,7 @@ public record HostConfig(Duration probeTimeout, Duration removeTimeout, Duration
     private static void positive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("kdrv host: " + what + " must be > 0, got " + d);
+            throw new IllegalArgumentException("kdrv core: " + what + " must be > 0, got " + d);
         }
     }
 

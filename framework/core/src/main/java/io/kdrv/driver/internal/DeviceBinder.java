@@ -3,6 +3,7 @@ package io.kdrv.driver.internal;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.ProbeDeferredException;
+import io.kdrv.driver.host.HostConfig;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -29,14 +30,14 @@ final class DeviceBinder {
     private final DriverCalls calls;
     private final DeviceStateMachine states;
     private final ProbeQueue queue;
-    private final Supplier<CoreConfig> config;
+    private final Supplier<HostConfig> config;
 
     // Worker-confined.
     private long seq;
     private boolean retryQueued;
 
     DeviceBinder(DeviceRegistry devices, DriverMatcher matcher, DriverCalls calls, DeviceStateMachine states,
-            ProbeQueue queue, Supplier<CoreConfig> config) {
+            ProbeQueue queue, Supplier<HostConfig> config) {
         this.devices = devices;
         this.matcher = matcher;
         this.calls = calls;
@@ -85,7 +86,7 @@ final class DeviceBinder {
             return;
         }
         LOG.debug("device {}: probing with driver {}", dev.name(), d.id());
-        CoreConfig c = config.get();
+        HostConfig c = config.get();
         DriverCalls.Outcome call = calls.call(dev, "probe by driver " + d.id(), c.probeTimeout(),
                 () -> d.driver().probe(dev));
         if (call.timedOut()) {

@@ -245,114 +245,117 @@ final class DeviceImpl implements Device {
         return raw(key) != null;
     }
 
+    /** The node's value, else the declared default, else "missing"; as the getter of {@code type} returns it. */
+    @SuppressWarnings("unchecked")
+    private <T> T value(String key, NodeKey.Type type) {
+        return (T) required(key, type);
+    }
+
+    /** The node's value, else {@code def}. */
+    @SuppressWarnings("unchecked")
+    private <T> T value(String key, NodeKey.Type type, T def) {
+        Object v = present(key, type);
+        return v == null ? def : (T) v;
+    }
+
     @Override
     public String getString(String key) {
-        return (String) required(key, NodeKey.Type.STRING);
+        return this.<String>value(key, NodeKey.Type.STRING);
     }
 
     @Override
     public String getString(String key, String def) {
-        Object v = present(key, NodeKey.Type.STRING);
-        return v == null ? def : (String) v;
+        return value(key, NodeKey.Type.STRING, def);
     }
 
     @Override
     public int getInt(String key) {
-        return (Integer) required(key, NodeKey.Type.INT);
+        return this.<Integer>value(key, NodeKey.Type.INT);
     }
 
     @Override
     public int getInt(String key, int def) {
-        Object v = present(key, NodeKey.Type.INT);
-        return v == null ? def : (Integer) v;
+        return value(key, NodeKey.Type.INT, def);
     }
 
     @Override
     public long getLong(String key) {
-        return (Long) required(key, NodeKey.Type.LONG);
+        return this.<Long>value(key, NodeKey.Type.LONG);
     }
 
     @Override
     public long getLong(String key, long def) {
-        Object v = present(key, NodeKey.Type.LONG);
-        return v == null ? def : (Long) v;
+        return value(key, NodeKey.Type.LONG, def);
     }
 
     @Override
     public double getDouble(String key) {
-        return (Double) required(key, NodeKey.Type.DOUBLE);
+        return this.<Double>value(key, NodeKey.Type.DOUBLE);
     }
 
     @Override
     public double getDouble(String key, double def) {
-        Object v = present(key, NodeKey.Type.DOUBLE);
-        return v == null ? def : (Double) v;
+        return value(key, NodeKey.Type.DOUBLE, def);
     }
 
     @Override
     public boolean getBoolean(String key) {
-        return (Boolean) required(key, NodeKey.Type.BOOLEAN);
+        return this.<Boolean>value(key, NodeKey.Type.BOOLEAN);
     }
 
     @Override
     public boolean getBoolean(String key, boolean def) {
-        Object v = present(key, NodeKey.Type.BOOLEAN);
-        return v == null ? def : (Boolean) v;
+        return value(key, NodeKey.Type.BOOLEAN, def);
     }
 
     @Override
     public String[] getStringArray(String key) {
-        return (String[]) required(key, NodeKey.Type.STRING_ARRAY);
+        return this.<String[]>value(key, NodeKey.Type.STRING_ARRAY);
     }
 
     @Override
     public String[] getStringArray(String key, String[] def) {
-        Object v = present(key, NodeKey.Type.STRING_ARRAY);
-        return v == null ? def : (String[]) v;
+        return value(key, NodeKey.Type.STRING_ARRAY, def);
     }
 
     @Override
     public int[] getIntArray(String key) {
-        return (int[]) required(key, NodeKey.Type.INT_ARRAY);
+        return this.<int[]>value(key, NodeKey.Type.INT_ARRAY);
     }
 
     @Override
     public int[] getIntArray(String key, int[] def) {
-        Object v = present(key, NodeKey.Type.INT_ARRAY);
-        return v == null ? def : (int[]) v;
+        return value(key, NodeKey.Type.INT_ARRAY, def);
     }
 
     @Override
     public long[] getLongArray(String key) {
-        return (long[]) required(key, NodeKey.Type.LONG_ARRAY);
+        return this.<long[]>value(key, NodeKey.Type.LONG_ARRAY);
     }
 
     @Override
     public long[] getLongArray(String key, long[] def) {
-        Object v = present(key, NodeKey.Type.LONG_ARRAY);
-        return v == null ? def : (long[]) v;
+        return value(key, NodeKey.Type.LONG_ARRAY, def);
     }
 
     @Override
     public double[] getDoubleArray(String key) {
-        return (double[]) required(key, NodeKey.Type.DOUBLE_ARRAY);
+        return this.<double[]>value(key, NodeKey.Type.DOUBLE_ARRAY);
     }
 
     @Override
     public double[] getDoubleArray(String key, double[] def) {
-        Object v = present(key, NodeKey.Type.DOUBLE_ARRAY);
-        return v == null ? def : (double[]) v;
+        return value(key, NodeKey.Type.DOUBLE_ARRAY, def);
     }
 
     @Override
     public boolean[] getBooleanArray(String key) {
-        return (boolean[]) required(key, NodeKey.Type.BOOLEAN_ARRAY);
+        return this.<boolean[]>value(key, NodeKey.Type.BOOLEAN_ARRAY);
     }
 
     @Override
     public boolean[] getBooleanArray(String key, boolean[] def) {
-        Object v = present(key, NodeKey.Type.BOOLEAN_ARRAY);
-        return v == null ? def : (boolean[]) v;
+        return value(key, NodeKey.Type.BOOLEAN_ARRAY, def);
     }
 
     // ------------------------------------------------------------------------------------------------ devres

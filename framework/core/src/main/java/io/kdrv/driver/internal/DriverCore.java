@@ -4,6 +4,7 @@ import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.DriverInfo;
+import io.kdrv.driver.host.HostConfig;
 import io.kdrv.driver.spi.Board;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *       nodes, drivers and bindings change one at a time in submission order;</li>
  *   <li>{@link DeviceBinder}: really_probe / device_release_driver / the deferred-probe trigger;</li>
  *   <li>{@link DriverCalls}: each driver call (probe, remove, devres release) on a standby call kthread, waited for
- *       with a timeout ({@link CoreConfig}); a driver that never returns is reported and abandoned;</li>
+ *       with a timeout ({@link HostConfig}); a driver that never returns is reported and abandoned;</li>
  *   <li>{@link DeviceRegistry} (devices and rejected nodes), {@link DriverMatcher} (drivers and matching),
  *       {@link DeviceStateMachine} (the one table of allowed state transitions).</li>
  * </ul>
@@ -39,7 +40,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
         void deviceChanged(DeviceInfo info);
     }
 
-    private volatile CoreConfig config;
+    private volatile HostConfig config;
     private volatile Board board;
 
     private final ProbeQueue queue;
@@ -50,18 +51,18 @@ final class DriverCore implements DeviceManager, AutoCloseable {
     private final DeviceBinder binder;
 
     /** Starts the core and its probe worker kthread {@code kdrv-probe}. */
-    public DriverCore(CoreConfig config) {
+    public DriverCore(HostConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.queue = new ProbeQueue("kdrv-probe", "kdrv core");
         this.binder = new DeviceBinder(devices, matcher, calls, states, queue, () -> this.config);
     }
 
-    public CoreConfig config() {
+    public HostConfig config() {
         return config;
     }
 
     /** New time bounds; they apply to the next wait (a running wait keeps its bound). */
-    public void reconfigure(CoreConfig c) {
+    public void reconfigure(HostConfig c) {
         this.config = Objects.requireNonNull(c, "config");
     }
 
@@ -105,7 +106,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
     }
 
     /**
-     * Unregisters a driver and waits (bounded by {@link CoreConfig#waitTimeout()}) until every device bound to it
+     * Unregisters a driver and waits (bounded by {@link HostConfig#waitTimeout()}) until every device bound to it
      * has been removed and its resources released, so the caller (the driver's bundle stopping) can go on only
      * once nothing of the driver runs. Called from a driver call thread it does not wait (it would wait for
      * itself).
@@ -236,7 +237,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
 
     /**
      * Removes every bound device in reverse probe order, then destroys the probe worker and the call kthreads.
-     * Bounded by {@link CoreConfig#waitTimeout()} (each driver call by its own timeout); threads that do not stop
+     * Bounded by {@link HostConfig#waitTimeout()} (each driver call by its own timeout); threads that do not stop
      * are reported with their stacks. Idempotent; later inputs are ignored.
      */
     @Override

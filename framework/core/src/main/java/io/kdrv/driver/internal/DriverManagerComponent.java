@@ -4,6 +4,7 @@ import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.Driver;
 import io.kdrv.driver.DriverInfo;
+import io.kdrv.driver.host.HostConfig;
 import io.kdrv.driver.spi.Board;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class DriverManagerComponent implements DeviceManager {
 
     @Activate
     public DriverManagerComponent(BundleContext ctx, Map<String, Object> props) {
-        CoreConfig cfg = config(ctx, props);
+        HostConfig cfg = config(ctx, props);
         this.core = new DriverCore(cfg);
         core.setListener(this::post);
         Hashtable<String, Object> msfProps = new Hashtable<>();
@@ -104,19 +105,19 @@ public final class DriverManagerComponent implements DeviceManager {
     }
 
     /** Configuration values, then framework properties {@code kdrv.<key>}, then defaults; a bad value is logged. */
-    private static CoreConfig config(BundleContext ctx, Map<String, Object> props) {
+    private static HostConfig config(BundleContext ctx, Map<String, Object> props) {
         try {
             return CoreConfig.from(props, key -> ctx.getProperty("kdrv." + key));
         } catch (IllegalArgumentException e) {
-            LOG.error("{}; using the defaults {}", e.getMessage(), CoreConfig.DEFAULTS);
-            return CoreConfig.DEFAULTS;
+            LOG.error("{}; using the defaults {}", e.getMessage(), HostConfig.DEFAULTS);
+            return HostConfig.DEFAULTS;
         }
     }
 
     /** New timeouts apply in place: no reactivation, so devices are not removed and probed again. */
     @Modified
     void modified(BundleContext ctx, Map<String, Object> props) {
-        CoreConfig cfg = config(ctx, props);
+        HostConfig cfg = config(ctx, props);
         core.reconfigure(cfg);
         LOG.info("kdrv core reconfigured: {}", cfg);
     }

@@ -28,8 +28,7 @@ public final class EmbeddedHost implements DriverHost {
 
     /** See {@link DriverHost#start}. */
     public static DriverHost start(HostConfig c) {
-        return new EmbeddedHost(new DriverCore(new CoreConfig(c.probeTimeout(), c.removeTimeout(), c.stopTimeout(),
-                c.waitTimeout())));
+        return new EmbeddedHost(new DriverCore(c));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.kdrv.driver.internal;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kdrv.driver.DeviceInfo;
+import io.kdrv.driver.host.HostConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +24,8 @@ abstract class CoreTestBase {
     DriverCore core;
     long nextServiceId = 100;
 
-    CoreConfig config() {
-        return new CoreConfig(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(5),
+    HostConfig config() {
+        return new HostConfig(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(5),
                 Duration.ofSeconds(40));
     }
 

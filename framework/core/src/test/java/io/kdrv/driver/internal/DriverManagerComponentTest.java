@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.Driver;
 import io.kdrv.driver.DriverInfo;
+import io.kdrv.driver.host.HostConfig;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ class DriverManagerComponentTest {
         assertEquals(Duration.ofMillis(1234), core.config().probeTimeout());
         assertEquals(Duration.ofMillis(16), core.config().stopTimeout());
         component.modified(context(Map.of()), Map.of("probe.timeout.ms", "soon"));
-        assertEquals(CoreConfig.DEFAULTS, core.config(), "a bad value is logged and the defaults apply");
+        assertEquals(HostConfig.DEFAULTS, core.config(), "a bad value is logged and the defaults apply");
     }
 
     @Test

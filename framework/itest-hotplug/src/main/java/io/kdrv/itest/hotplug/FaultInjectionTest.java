@@ -68,7 +68,7 @@ class FaultInjectionTest extends HotplugTestBase {
         assertEquals(1, d.removes(), d::toString);
         assertTrue(kthread("testdrv/hp-fault-remove").isEmpty(), () -> "devres left " + testKthreads());
         assertTrue(line(8).isEmpty(), () -> "GPIO 8 still claimed: " + board.lines());
-        LogCapture.await(mark, "device hp-fault-remove: remove by driver", "threw; releasing its resources anyway");
+        LogCapture.await(mark, "device hp-fault-remove: remove by driver", "threw; its resources were released anyway");
         LogCapture.await(mark, "remove went wrong");
     }
 
