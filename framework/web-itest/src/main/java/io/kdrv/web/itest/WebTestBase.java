@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
+import io.kdrv.testing.await.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
