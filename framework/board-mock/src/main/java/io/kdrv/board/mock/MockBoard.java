@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -43,6 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  *       line's level when it is opened.</li>
  *   <li>Outputs: {@link #output}, {@link #outputHistory} (every level change, time-stamped, recorded by a Pi4J
  *       listener on the output), {@link #awaitOutput}.</li>
+ *   <li>Simulated devices with a timing model: {@link #addOutputWatcher} reacts to a driver's output change (a
+ *       trigger pulse), {@link #setInputAt} injects an edge with the model's timestamp, which the IRQ top half
+ *       uses instead of the clock, so pulse widths measured from edge timestamps are exact.</li>
  *   <li>I2C: {@link #attach} a {@link RegisterChip} at a bus/address; drivers reach it through Pi4J's I2C API.
  *       A transfer to an address without a chip fails naming bus and address.</li>
  * </ul>
@@ -141,6 +146,27 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
     @Override
     public void setInput(int line, boolean high) {
         setInput(line, high ? DigitalState.HIGH : DigitalState.LOW);
+    }
+
+    /**
+     * {@link #setInput(int, boolean)} for an edge that happened at {@code timestampNanos} ({@link System#nanoTime()}
+     * base): a threaded IRQ on the line stamps the edge with that time instead of the dispatch time. Give the
+     * edges of one line non-decreasing timestamps. Setting the current level does nothing.
+     *
+     * @throws IllegalArgumentException no such line, or the line is open as an output
+     */
+    public void setInputAt(int line, boolean high, long timestampNanos) {
+        DigitalState level = high ? DigitalState.HIGH : DigitalState.LOW;
+        Line l = line(line);
+        synchronized (l) {
+            if (l.out != null) {
+                drive(l, level); // throws naming the output
+            }
+            l.input = level;
+            if (l.in != null) {
+                l.in.mockState(level, timestampNanos);
+            }
+        }
     }
 
     /** @return the simulated level of input {@code line} (LOW until set) */
@@ -281,6 +307,20 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
         }
     }
 
+    /**
+     * Calls {@code watcher} with every later level change of output {@code line} (not the level it is opened
+     * with), on the thread that wrote the output, after the change is recorded and without any board lock held,
+     * so the watcher may drive inputs ({@link #setInputAt}). A simulated device uses it to answer a trigger.
+     */
+    public void addOutputWatcher(int line, Consumer<LevelChange> watcher) {
+        line(line).watchers.add(Objects.requireNonNull(watcher, "watcher"));
+    }
+
+    /** Removes a watcher added with {@link #addOutputWatcher} (no-op if absent). */
+    public void removeOutputWatcher(int line, Consumer<LevelChange> watcher) {
+        line(line).watchers.remove(watcher);
+    }
+
     // ------------------------------------------------------------------------------------------ I2C
 
     /**
@@ -365,6 +405,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
         SimOutput out;
         DigitalState outputLevel;
         final List<LevelChange> history = new ArrayList<>();
+        final List<Consumer<LevelChange>> watchers = new CopyOnWriteArrayList<>(); // not guarded: copy-on-write
 
         Line(int n) {
             this.n = n;
@@ -414,18 +455,26 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
         @Override
         public void outputChanged(SimOutput output, DigitalState level) {
             Line l = line(output.line());
+            LevelChange change;
             synchronized (l) {
-                record(l, level);
+                change = record(l, level);
+            }
+            if (change != null) {
+                for (Consumer<LevelChange> w : l.watchers) { // outside the lock: a watcher may drive inputs
+                    w.accept(change);
+                }
             }
         }
 
-        private void record(Line l, DigitalState level) { // caller holds l
+        private LevelChange record(Line l, DigitalState level) { // caller holds l
             if (level != DigitalState.HIGH && level != DigitalState.LOW) {
-                return; // UNKNOWN before the first write: not a level
+                return null; // UNKNOWN before the first write: not a level
             }
+            LevelChange change = new LevelChange(level, System.nanoTime());
             l.outputLevel = level;
-            l.history.add(new LevelChange(level, System.nanoTime()));
+            l.history.add(change);
             l.notifyAll(); // awaitOutput
+            return change;
         }
 
         @Override

@@ -78,6 +78,39 @@ class MockBoardTest {
     }
 
     @Test
+    void anEdgeInjectedWithItsTimestampReachesTheIrqWithThatTimestamp() {
+        DigitalInput in = board.openInput(button, 17).get();
+        List<IrqEvent> events = new CopyOnWriteArrayList<>();
+        Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, events::add).get();
+        long t0 = System.nanoTime();
+        mock.setInputAt(17, true, t0 + 1_000);
+        mock.setInputAt(17, true, t0 + 2_000); // no change: no edge
+        mock.setInputAt(17, false, t0 + 59_000);
+        await("2 edges", () -> irq.handled() == 2, irq::toString);
+        assertEquals(List.of(t0 + 1_000, t0 + 59_000), events.stream().map(IrqEvent::timestampNanos).toList());
+        assertEquals(DigitalState.LOW, in.state());
+    }
+
+    @Test
+    void anOutputWatcherSeesLaterChangesAndMayDriveAnInput() {
+        DigitalOutput out = board.openOutput(led, 5, DigitalState.LOW).get();
+        DigitalInput in = board.openInput(button, 6).get();
+        List<LevelChange> seen = new CopyOnWriteArrayList<>();
+        java.util.function.Consumer<LevelChange> echo = c -> {
+            seen.add(c);
+            mock.setInputAt(6, c.high(), c.timestampNanos() + 100);
+        };
+        mock.addOutputWatcher(5, echo);
+        out.high();
+        assertEquals(DigitalState.HIGH, in.state(), "driven by the watcher on the writing thread");
+        out.low();
+        mock.removeOutputWatcher(5, echo);
+        out.high();
+        assertEquals(List.of(true, false), seen.stream().map(LevelChange::high).toList());
+        assertEquals(DigitalState.LOW, in.state());
+    }
+
+    @Test
     void aBurstOf10000EdgesIsHandledOrCountedAsOverflow() {
         DigitalInput in = board.openInput(button, 17).get();
         Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> { }).get();

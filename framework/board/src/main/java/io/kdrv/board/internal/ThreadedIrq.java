@@ -7,6 +7,7 @@ import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
 import io.kdrv.board.spi.EdgeRecord;
 import io.kdrv.board.spi.EdgeStream;
 import io.kdrv.board.spi.KernelEdgeSource;
+import io.kdrv.board.spi.TimestampedEdge;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
 import io.kdrv.driver.IrqEvent;
@@ -192,7 +193,9 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         byte flags = (byte) ((high ? IrqFifo.HIGH : 0) | (wanted ? IrqFifo.WANTED : 0));
         boolean logOverflow = false;
         synchronized (producer) {
-            long now = System.nanoTime(); // under the lock, so FIFO order and timestamp order agree
+            // Under the lock, so FIFO order and timestamp order agree. A provider that knows the edge's time (a
+            // simulated device's timing model) supplies it; otherwise the edge happened about now.
+            long now = event instanceof TimestampedEdge t ? t.timestampNanos() : System.nanoTime();
             long seq = edges;
             if (wanted) {
                 edges = ++seq;

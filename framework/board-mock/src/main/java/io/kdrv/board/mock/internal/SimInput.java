@@ -5,6 +5,8 @@ import com.pi4j.exception.ShutdownException;
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalInputConfig;
 import com.pi4j.io.gpio.digital.DigitalInputProvider;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.io.gpio.digital.DigitalStateChangeEvent;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 
 /**
@@ -13,6 +15,8 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
  */
 public final class SimInput extends MockDigitalInput {
     private final SimHooks hooks;
+    /** Timestamp for the edge being dispatched by {@link #mockState(DigitalState, long)}; 0 = none. */
+    private long stampNanos; // confined to the caller of mockState, which holds the MockBoard line's lock
 
     SimInput(DigitalInputProvider provider, DigitalInputConfig config, SimHooks hooks) {
         super(provider, config);
@@ -22,6 +26,26 @@ public final class SimInput extends MockDigitalInput {
     /** @return the GPIO line */
     public int line() {
         return config().address();
+    }
+
+    /**
+     * {@link #mockState(DigitalState)} for an edge that happened at {@code timestampNanos} ({@code System.nanoTime}
+     * base): listeners get an event carrying that time ({@link io.kdrv.board.spi.TimestampedEdge}).
+     */
+    public void mockState(DigitalState level, long timestampNanos) {
+        stampNanos = timestampNanos;
+        try {
+            mockState(level);
+        } finally {
+            stampNanos = 0;
+        }
+    }
+
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    protected void dispatch(DigitalStateChangeEvent event) {
+        long stamp = stampNanos;
+        super.dispatch(stamp == 0 ? event : new TimedStateChangeEvent(this, event.state(), stamp));
     }
 
     @Override
