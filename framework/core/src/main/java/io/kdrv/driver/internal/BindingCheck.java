@@ -37,7 +37,14 @@ final class BindingCheck {
         if (!binding.declared()) {
             return List.of();
         }
-        return props.keySet().stream().filter(k -> binding.key(k).isEmpty()).toList();
+        return props.keySet().stream().filter(k -> !isFrameworkKey(k) && binding.key(k).isEmpty()).toList();
+    }
+
+    /** Keys every node may carry that belong to the core or the tools that made the node, not to the driver. */
+    private static boolean isFrameworkKey(String k) {
+        return k.equals(NodeParser.KEY_NAME) || k.equals(NodeParser.KEY_COMPATIBLE) || k.equals(NodeParser.KEY_DRIVER)
+                || k.equals(BoardFile.KEY_SOURCE) || k.startsWith("felix.fileinstall.")
+                || NodeParser.FRAMEWORK_KEYS.contains(k);
     }
 
     /** The problem of one value, or null if it fits. */
