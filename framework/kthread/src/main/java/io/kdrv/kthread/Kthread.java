@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  create() ──wakeUp()──► RUNNING ⇄ SLEEPING (kdrv waits) ⇄ PARKED (parkme)
  *     │                      │ stop(): STOPPING ──fn returns──► EXITED
+ *     │                      │            └─stop(Duration) times out─► STUCK ──fn returns──► EXITED
  *     └──────stop()──────────┴──────────────────────────────────► EXITED (-EINTR, fn never ran)
  * </pre>
  * {@link #create} builds a kthread that does not run yet ({@link State#CREATED}); its Java thread is started by the
@@ -73,6 +74,13 @@ public final class Kthread {
         PARKED,
         /** {@link Kthread#stop()} was called and the function has not returned yet. */
         STOPPING,
+        /**
+         * A bounded {@link Kthread#stop(Duration)} timed out and the function has still not returned: it ignores
+         * should-stop (spins, or blocks outside kdrv waits). Like Linux's {@code D} in {@code ps}, it stays listed
+         * by {@link Kthreads#list()}, its CPU time still counting, until the function ends; a later successful
+         * stop or the function's return moves it to {@link #EXITED}.
+         */
+        STUCK,
         /** The function has returned (or the kthread was stopped before it ran). */
         EXITED
     }
@@ -107,6 +115,7 @@ public final class Kthread {
     private volatile int phase = P_CREATED;
     private BitSet cpus = new BitSet(); // guarded by lock; frozen once started
     private volatile boolean shouldStop;
+    private volatile boolean stuck;      // a bounded stop timed out; set once, never cleared (EXITED wins)
     private volatile boolean shouldPark; // written under lock (see parkSelf/unpark)
     private volatile boolean parked;     // written under lock: true while parkme() holds the thread
     private volatile boolean affinityApplied;
@@ -281,8 +290,9 @@ public final class Kthread {
 
     /**
      * Bounded {@link #stop()}: like {@code stop()} but waits at most {@code timeout} for the function to return.
-     * On timeout the kthread stays marked should-stop (it will exit whenever it notices) and the exception names
-     * it and carries its current stack. Interrupts are deferred as in {@code stop()}.
+     * On timeout the kthread stays marked should-stop (it will exit whenever it notices), its state becomes
+     * {@link State#STUCK} until it exits, and the exception names it and carries its current stack. Interrupts are
+     * deferred as in {@code stop()}.
      *
      * @param timeout the longest wait; zero or negative checks once
      * @return the exit code
@@ -306,6 +316,9 @@ public final class Kthread {
         task.wakeAny();
         long remaining = events.awaitUninterruptibly(() -> phase == P_EXITED, timeoutNanos);
         if (remaining == 0) {
+            // Visible as STUCK from now on (kthread:ps), so a thread that spins past the bound is not forgotten
+            // once the caller has logged the exception and moved on.
+            stuck = true;
             throw new KthreadStopTimeoutException(this, timeout);
         }
         joinThread(timeoutNanos < 0 ? -1 : remaining);
@@ -562,6 +575,17 @@ public final class Kthread {
     }
 
     /**
+     * The kthread behind a Java thread, for diagnostics that walk every thread of the JVM (e.g. to tell a
+     * driver's leaked raw {@code java.lang.Thread} from its kthreads).
+     *
+     * @param thread any thread
+     * @return the kthread running on {@code thread}, or null when it is not a kthread's thread (or is null)
+     */
+    public static Kthread of(Thread thread) {
+        return thread instanceof TaskThread t && t.owner() instanceof Kthread k ? k : null;
+    }
+
+    /**
      * The data object given at creation.
      *
      * @return the data, possibly null
@@ -581,7 +605,8 @@ public final class Kthread {
 
     /**
      * The current state, a snapshot. {@link State#SLEEPING} and {@link State#PARKED} are only reported for kdrv
-     * waits; {@link State#STOPPING} takes precedence over them once {@link #stop()} was called.
+     * waits; {@link State#STOPPING} takes precedence over them once {@link #stop()} was called, and
+     * {@link State#STUCK} over that once a bounded {@link #stop(Duration)} timed out.
      *
      * @return the state
      */
@@ -592,6 +617,9 @@ public final class Kthread {
         }
         if (p == P_CREATED) {
             return State.CREATED;
+        }
+        if (stuck) {
+            return State.STUCK;
         }
         if (shouldStop) {
             return State.STOPPING;

@@ -18,8 +18,9 @@ public final class Kthreads {
     }
 
     /**
-     * A snapshot of every live kthread (created, running, sleeping, parked or stopping; never exited), in creation
-     * order. Each entry is taken independently, so the list is not an atomic picture of all threads.
+     * A snapshot of every live kthread (created, running, sleeping, parked, stopping or stuck; never exited), in
+     * creation order. A {@link Kthread.State#STUCK} kthread stays listed, its CPU time still counting, until its
+     * function finally returns. Each entry is taken independently, so the list is not an atomic picture of all threads.
      *
      * @return a new, modifiable list
      */

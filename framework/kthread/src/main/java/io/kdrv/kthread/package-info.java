@@ -7,7 +7,7 @@
  * {@link io.kdrv.kthread.ThreadFn}, the one interface callers implement, carries a role ({@code @ConsumerType}).
  * The annotations have class retention: the bundle imports nothing from OSGi at run time.
  */
-@Version("0.2.0")
+@Version("0.3.0")
 package io.kdrv.kthread;
 
 import org.osgi.annotation.versioning.Version;

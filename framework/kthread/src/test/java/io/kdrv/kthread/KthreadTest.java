@@ -229,7 +229,7 @@ class KthreadTest {
         assertTrue(e.getMessage().contains("kt-stubborn/1"), e.getMessage());
         assertTrue(Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getClassName().contains("CountDownLatch")),
                 "the exception carries the hung thread's stack: " + Arrays.toString(e.getStackTrace()));
-        assertEquals(State.STOPPING, k.state(), "still marked should-stop");
+        assertEquals(State.STUCK, k.state(), "still marked should-stop, and visible as stuck");
 
         release.countDown(); // let it end
         assertEquals(9, k.stop(TIMEOUT));

@@ -2,11 +2,16 @@ package io.kdrv.kthread;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(NoKthreadLeaks.class)
@@ -62,6 +67,43 @@ class KthreadsTest {
         assertEquals(0, sleeper.stop());
         assertTrue(Kthreads.list().isEmpty());
         assertEquals(0, Kthreads.liveCount());
+    }
+
+    @Test
+    @Timeout(60)
+    void aKthreadSpinningPastAStopTimeoutIsListedStuckWithClimbingCpuTimeUntilItEnds() throws Exception {
+        AtomicBoolean release = new AtomicBoolean();
+        Completion spinning = new Completion();
+        Kthread k = Kthread.run(d -> {
+            spinning.complete();
+            long spins = 0;
+            while (!release.get()) { // 100 % CPU, never looks at shouldStop()
+                spins++;
+            }
+            return spins > 0 ? 7 : 8;
+        }, null, "ps-spinner");
+        try {
+            assertTrue(spinning.waitForCompletionTimeout(Await.TIMEOUT));
+            assertSame(k, Kthread.of(k.javaThread()));
+            assertNull(Kthread.of(Thread.currentThread()), "the test thread is not a kthread");
+
+            assertThrows(KthreadStopTimeoutException.class, () -> k.stop(Duration.ofMillis(50)));
+
+            KthreadInfo first = find(Kthreads.list(), "ps-spinner");
+            assertEquals(Kthread.State.STUCK, first.state());
+            assertTrue(first.cpuTimeNanos() >= 0, first::toString);
+            // CPU time keeps climbing while it is listed stuck: it really is still burning a core
+            Await.until(() -> "cpu time of ps-spinner to climb past " + first.cpuTimeNanos(), () -> {
+                KthreadInfo now = find(Kthreads.list(), "ps-spinner");
+                return now.state() == Kthread.State.STUCK && now.cpuTimeNanos() > first.cpuTimeNanos();
+            });
+            assertEquals(Kthread.State.STUCK, k.state(), "a later look still says stuck");
+        } finally {
+            release.set(true); // also when an assertion failed: never leave a core spinning
+        }
+        Await.until("ps-spinner to leave the list", () -> Kthreads.list().stream().noneMatch(i -> i.name().equals("ps-spinner")));
+        assertEquals(Kthread.State.EXITED, k.state());
+        assertEquals(7, k.stop(Await.TIMEOUT), "a stop after the end returns the function's result");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
+import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.await.Await;
 import java.util.Hashtable;
@@ -94,6 +95,8 @@ class FaultInjectionTest extends HotplugTestBase {
         assertTrue(line(9).isEmpty() && line(10).isEmpty(), () -> "lines still claimed: " + board.lines());
         LogCapture.await(mark, "device hp-stuck: kthread testdrv/hp-stuck did not stop within 500 ms");
         LogCapture.await(mark, "lingerIgnoringStop"); // the stack trace of the stuck thread
+        // while it lingers it is listed as stuck (kthread:ps STAT D), not as an ordinary stopping thread
+        kthread("testdrv/hp-stuck").ifPresent(k -> assertEquals(Kthread.State.STUCK, k.state(), k::toString));
         // it ends by itself once its 3 s are up; the fixture's leak check waits for that
         Await.until("stuck kthread exits by itself", () -> kthread("testdrv/hp-stuck").isEmpty());
     }

@@ -16,7 +16,8 @@ import java.util.List;
  * TIME is the thread's CPU time as {@code M:SS.mmm}. Stateless and thread-safe.
  */
 final class PsFormat {
-    static final String LEGEND = "STAT: R running, S sleeping (kdrv wait), P parked, N new (never woken), X stopping";
+    static final String LEGEND = "STAT: R running, S sleeping (kdrv wait), P parked, N new (never woken), X stopping, "
+            + "D stuck (a bounded stop timed out; still running)";
 
     private PsFormat() {
     }
@@ -30,7 +31,10 @@ final class PsFormat {
         return table.render();
     }
 
-    /** The state letter; Linux's where one exists (R, S, P, X), N for a created thread that never ran. */
+    /**
+     * The state letter; Linux's where one exists (R, S, P, X), N for a created thread that never ran, D for a stuck
+     * one (like Linux's uninterruptible state: asked to stop, not stopping, listed until it ends).
+     */
     static String stat(Kthread.State state) {
         return switch (state) {
             case CREATED -> "N";
@@ -38,6 +42,7 @@ final class PsFormat {
             case SLEEPING -> "S";
             case PARKED -> "P";
             case STOPPING -> "X";
+            case STUCK -> "D";
             case EXITED -> "Z"; // never listed by Kthreads.list(); kept total for the switch
         };
     }

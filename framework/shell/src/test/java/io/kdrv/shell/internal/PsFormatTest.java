@@ -23,12 +23,14 @@ class PsFormatTest {
         List<KthreadInfo> threads = List.of(
                 new KthreadInfo("kdrv-probe", Kthread.State.SLEEPING, cpus(), null, 12, 3_456_000L, 4101),
                 new KthreadInfo("bme280/0", Kthread.State.RUNNING, cpus(1), "device bme0", 70_001, 61_234_000_000L, 4102),
-                new KthreadInfo("testdrv/a", Kthread.State.CREATED, cpus(0, 1, 2, 5), "device a", 0, -1, -1));
+                new KthreadInfo("testdrv/a", Kthread.State.CREATED, cpus(0, 1, 2, 5), "device a", 0, -1, -1),
+                new KthreadInfo("spin/b", Kthread.State.STUCK, cpus(), "device b", 1, 12_345_678_000L, 4103));
         assertEquals("""
                  TID STAT CPUS  WAKEUPS     TIME OWNER       COMMAND
                 4101 S    -          12 0:00.003 -           [kdrv-probe]
                 4102 R    1       70001 1:01.234 device bme0 [bme280/0]
-                   - N    0-2,5       0        - device a    [testdrv/a]""", PsFormat.format(threads));
+                   - N    0-2,5       0        - device a    [testdrv/a]
+                4103 D    -           1 0:12.345 device b    [spin/b]""", PsFormat.format(threads));
     }
 
     @Test
@@ -38,6 +40,7 @@ class PsFormatTest {
         assertEquals("P", PsFormat.stat(Kthread.State.PARKED));
         assertEquals("N", PsFormat.stat(Kthread.State.CREATED));
         assertEquals("X", PsFormat.stat(Kthread.State.STOPPING));
+        assertEquals("D", PsFormat.stat(Kthread.State.STUCK));
         assertEquals("Z", PsFormat.stat(Kthread.State.EXITED));
     }
 
