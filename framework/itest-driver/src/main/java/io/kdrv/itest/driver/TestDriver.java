@@ -12,6 +12,7 @@ import io.kdrv.kthread.WaitQueue;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 
@@ -28,7 +29,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
  * <li>{@value #IRQ} (boolean, with {@value #GPIOS}): probe requests a threaded IRQ on both edges of the line;</li>
  * <li>{@value #THROW_IN_THREAD} (message): the kthread's function throws at once (the device stays bound);</li>
  * <li>{@value #THROW_IN_REMOVE} (message): remove throws without stopping the kthread (devres must);</li>
- * <li>{@value #BLOCK_PROBE_MS} (ms): probe blocks this long (ignoring stop), then fails: a probe timeout test.</li>
+ * <li>{@value #BLOCK_PROBE_MS} (ms): probe blocks this long (ignoring stop), then fails: a probe timeout test;</li>
+ * <li>{@value #LEAK_RAW_THREAD} (boolean): probe also starts a raw {@code java.lang.Thread} {@code leaky/<device>}
+ *     (deliberately not a kthread, so devres cannot stop it) that runs until system property
+ *     {@code kdrv.itest.release.<device>} is {@code true} (at most a minute): a leak the framework must report.</li>
  * </ul>
  */
 @Component(service = Driver.class, configurationPolicy = ConfigurationPolicy.IGNORE,
@@ -43,6 +47,7 @@ public final class TestDriver implements Driver {
     static final String THROW_IN_THREAD = "throw-in-thread";
     static final String THROW_IN_REMOVE = "throw-in-remove";
     static final String BLOCK_PROBE_MS = "block-probe-ms";
+    static final String LEAK_RAW_THREAD = "leak-raw-thread";
 
     /** The node keys this driver reads (checked by the core before probe, listed by kdrv:drivers). */
     static final Binding BINDING = Binding.of(
@@ -54,7 +59,9 @@ public final class TestDriver implements Driver {
             NodeKey.ofBoolean(IRQ).defaultValue(false).description("request a threaded IRQ on the input"),
             NodeKey.ofString(THROW_IN_THREAD).description("the kthread throws with this message"),
             NodeKey.ofString(THROW_IN_REMOVE).description("remove throws with this message"),
-            NodeKey.ofLong(BLOCK_PROBE_MS).defaultValue(0L).min(0).description("probe blocks this long, ignoring stop"));
+            NodeKey.ofLong(BLOCK_PROBE_MS).defaultValue(0L).min(0).description("probe blocks this long, ignoring stop"),
+            NodeKey.ofBoolean(LEAK_RAW_THREAD).defaultValue(false)
+                    .description("probe starts a raw java.lang.Thread (not a kthread) that outlives the bundle"));
 
     /** Devices this driver instance has bound: what {@value #DEFER_UNTIL} waits for. */
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
@@ -81,6 +88,9 @@ public final class TestDriver implements Driver {
             if (dev.getBoolean(IRQ)) {
                 dev.requestThreadedIrq(in, Edge.BOTH, event -> { });
             }
+        }
+        if (dev.getBoolean(LEAK_RAW_THREAD)) {
+            leakRawThread("leaky/" + dev.name(), "kdrv.itest.release." + dev.name());
         }
         Worker worker = new Worker(Duration.ofMillis(dev.getLong(IGNORE_STOP_MS)),
                 dev.getString(THROW_IN_THREAD, null));
@@ -128,6 +138,22 @@ public final class TestDriver implements Driver {
             lingerIgnoringStop(queue, lingerAfterStop);
             return 0;
         }
+    }
+
+    /**
+     * The bug the framework must catch: a plain thread that neither devres nor remove knows of. It polls its release
+     * property (a raw thread cannot use kdrv waits that stop() would wake) and gives up after a minute, so a failed
+     * test does not leave it spinning for the rest of the run.
+     */
+    private static void leakRawThread(String name, String releaseProperty) {
+        Thread t = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!Boolean.getBoolean(releaseProperty) && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Sleeps for {@code time} whatever happens: stop() wakes every kdrv wait, so a stuck thread goes back to sleep. */

@@ -8,17 +8,29 @@ import io.kdrv.driver.DeviceState;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.await.Await;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Hashtable;
+import java.util.Optional;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
+import org.osgi.test.common.annotation.InjectService;
 
 /**
  * Fault injection through the test driver's node keys: a probe that throws, a kthread function that throws, a
- * remove that throws, a kthread that ignores stop, and a probe that blocks past {@code probe.timeout.ms}. Each time
+ * remove that throws, a kthread that ignores stop, a raw thread left running by an uninstalled driver, and a probe
+ * that blocks past {@code probe.timeout.ms}. Each time
  * the failure is reported (state, reason or log line naming the device and thread) and nothing is left behind.
  */
 class FaultInjectionTest extends HotplugTestBase {
+    @InjectService(timeout = 10_000)
+    CommandProcessor gogo;
 
     @Test
     void probeThrows_deviceFailedAndDevresReleasedThreadAndPin() throws Exception {
@@ -99,6 +111,82 @@ class FaultInjectionTest extends HotplugTestBase {
         kthread("testdrv/hp-stuck").ifPresent(k -> assertEquals(Kthread.State.STUCK, k.state(), k::toString));
         // it ends by itself once its 3 s are up; the fixture's leak check waits for that
         Await.until("stuck kthread exits by itself", () -> kthread("testdrv/hp-stuck").isEmpty());
+    }
+
+    @Test
+    void rawThreadLeftByAnUninstalledDriver_isReportedWithBundleAndStackAndListedForeignUntilItEnds() throws Exception {
+        Bundle driver = installDriver(driverJar());
+        String release = "kdrv.itest.release.hp-leaky";
+        try {
+            createNode("hp-leaky", "leak-raw-thread", true);
+            awaitState("hp-leaky", DeviceState.BOUND);
+            Await.until("raw thread leaky/hp-leaky running", () -> liveThread("leaky/hp-leaky").isPresent());
+            long mark = LogCapture.mark();
+
+            driver.uninstall(); // stop (devices removed) then uninstall
+
+            LogCapture.await(mark, "WARN", "bundle " + DRIVER_BSN + " ", "left 1 thread running",
+                    "not a kthread: \"leaky/hp-leaky\"");
+            LogCapture.await(mark, "thread \"leaky/hp-leaky\" (java id "); // then its stack, down to the driver's frame
+            LogCapture.await(mark, "at io.kdrv.itest.driver.TestDriver.lambda$leakRawThread");
+            String ps = Await.value("kthread:ps to list leaky/hp-leaky",
+                    () -> psLine("leaky/hp-leaky"), () -> ps());
+            assertTrue(ps.matches("\\s*- F .*foreign bundle " + DRIVER_BSN + " +leaky/hp-leaky"), ps);
+            assertTrue(kthread("leaky/hp-leaky").isEmpty(), "not a kthread: Kthreads.list() does not know it");
+
+            System.setProperty(release, "true");
+            Await.until("leaky/hp-leaky to end", () -> liveThread("leaky/hp-leaky").isEmpty());
+            Await.until("kthread:ps to drop the ended thread", () -> psLine("leaky/hp-leaky").isEmpty(), this::ps);
+        } finally {
+            System.setProperty(release, "true"); // never leave it running for the following tests
+        }
+        Await.until("leaky/hp-leaky to end", () -> liveThread("leaky/hp-leaky").isEmpty());
+        System.clearProperty(release);
+    }
+
+    @Test
+    void aDriverWithoutRawThreads_stopsWithoutAForeignThreadWarning() throws Exception {
+        Bundle driver = installDriver(driverJar());
+        createNode("hp-clean");
+        awaitState("hp-clean", DeviceState.BOUND);
+        long mark = LogCapture.mark();
+        driver.uninstall();
+        awaitState("hp-clean", DeviceState.UNBOUND);
+        // the scan runs synchronously inside the stop: anything it reports is logged before uninstall() returns
+        assertTrue(LogCapture.since(mark).stream().noneMatch(l -> l.contains("not a kthread")),
+                () -> String.join("\n", LogCapture.since(mark)));
+        assertTrue(ps().lines().noneMatch(l -> l.contains("foreign bundle")), this::ps);
+    }
+
+    private static Optional<Thread> liveThread(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
+                .findFirst();
+    }
+
+    private Optional<String> psLine(String name) {
+        return ps().lines().filter(l -> l.endsWith(" " + name)).findFirst();
+    }
+
+    /** {@code kthread:ps} through Gogo, as a user types it. */
+    private String ps() {
+        Await.until("Gogo command kthread:ps", () -> {
+            try {
+                return ownContext().getServiceReferences((String) null, "(osgi.command.scope=kthread)") != null;
+            } catch (InvalidSyntaxException e) {
+                throw new AssertionError(e);
+            }
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = gogo.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            Object result = session.execute("kthread:ps");
+            return String.valueOf(result);
+        } catch (Exception e) {
+            throw new AssertionError("kthread:ps failed", e);
+        } finally {
+            session.close();
+        }
     }
 
     @Test

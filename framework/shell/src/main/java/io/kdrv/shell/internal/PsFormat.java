@@ -13,20 +13,30 @@ import java.util.List;
  *   41213 S    1          7 0:00.004 device dev0  [testdrv/dev0]
  * </pre>
  * STAT is one Linux-like letter (see {@link #stat}); CPUS is the requested CPU list ({@code -} when unbound);
- * TIME is the thread's CPU time as {@code M:SS.mmm}. Stateless and thread-safe.
+ * TIME is the thread's CPU time as {@code M:SS.mmm}. Raw Java threads that a stopped bundle left running
+ * ({@link ForeignThreads}) follow the kthreads with STAT {@code F}, owner {@code foreign bundle <bsn>} and their name
+ * without brackets, as {@code ps} shows user threads. Stateless and thread-safe.
  */
 final class PsFormat {
     static final String LEGEND = "STAT: R running, S sleeping (kdrv wait), P parked, N new (never woken), X stopping, "
-            + "D stuck (a bounded stop timed out; still running)";
+            + "D stuck (a bounded stop timed out; still running), F foreign (a raw thread a stopped bundle left running)";
 
     private PsFormat() {
     }
 
     static String format(List<KthreadInfo> threads) {
+        return format(threads, List.of());
+    }
+
+    static String format(List<KthreadInfo> threads, List<ForeignThreads.Info> foreign) {
         Table table = new Table(">TID", "STAT", "CPUS", ">WAKEUPS", ">TIME", "OWNER", "COMMAND");
         for (KthreadInfo t : threads) {
             table.row(t.tid() < 0 ? null : t.tid(), stat(t.state()), cpuList(t.cpuMask()), t.wakeups(),
                     cpuTime(t.cpuTimeNanos()), t.owner(), "[" + t.name() + "]");
+        }
+        for (ForeignThreads.Info f : foreign) {
+            // no native tid or wake-up count for a plain Java thread: kdrv never scheduled it
+            table.row(null, "F", null, null, cpuTime(f.cpuTimeNanos()), "foreign bundle " + f.bundle(), f.name());
         }
         return table.render();
     }

@@ -34,6 +34,19 @@ class PsFormatTest {
     }
 
     @Test
+    void foreignThreadsFollowTheKthreadsMarkedFWithTheirBundleAndNoBrackets() {
+        List<KthreadInfo> threads = List.of(
+                new KthreadInfo("kdrv-probe", Kthread.State.SLEEPING, cpus(), null, 12, 3_456_000L, 4101));
+        List<ForeignThreads.Info> foreign = List.of(
+                new ForeignThreads.Info("leaky-poller", "TIMED_WAITING", "acme-sensor", 2_500_000_000L));
+        assertEquals("""
+                 TID STAT CPUS WAKEUPS     TIME OWNER                      COMMAND
+                4101 S    -         12 0:00.003 -                          [kdrv-probe]
+                   - F    -          - 0:02.500 foreign bundle acme-sensor leaky-poller""",
+                PsFormat.format(threads, foreign));
+    }
+
+    @Test
     void everyStateHasALinuxLikeLetter() {
         assertEquals("R", PsFormat.stat(Kthread.State.RUNNING));
         assertEquals("S", PsFormat.stat(Kthread.State.SLEEPING));
