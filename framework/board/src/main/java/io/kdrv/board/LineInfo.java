@@ -14,7 +14,8 @@ package io.kdrv.board;
  * @param debounced  edges absorbed by software debounce
  * @param lost       edges the kernel dropped before kdrv read them (gaps in its sequence numbers; 0 on the mock
  *                   board and on providers without kernel edge records)
+ * @param failures   handler calls that threw (counted in {@code handled} too)
  */
 public record LineInfo(int line, String direction, String owner, int level, String irqThread, long edges,
-        long handled, long overflows, long debounced, long lost) {
+        long handled, long overflows, long debounced, long lost, long failures) {
 }

@@ -24,7 +24,10 @@ public interface Irq {
     /** Edges of the requested polarity that reached kdrv (the top half, or the kernel records read). */
     long edges();
 
-    /** Edges whose handler call returned (with debounce: one per delivered settled level). */
+    /**
+     * Edges whose handler call returned or threw (with debounce: one per delivered settled level); the ones that
+     * threw are also in {@link #failures()}.
+     */
     long handled();
 
     /** Edges dropped because kdrv's FIFO was full (the oldest queued edge makes room): never silent. */
@@ -44,6 +47,17 @@ public interface Irq {
      * delivered (all of them when the level did not change).
      */
     long debounced();
+
+    /**
+     * Handler calls that threw: a failing handler does not end the IRQ, the next edge is still delivered. Each is
+     * also counted in {@link #handled()} (the edge was delivered and the call is over), so the accounting above is
+     * unchanged and {@code failures() <= handled()}. The log is rate-limited per IRQ.
+     *
+     * @return failures so far; 0 for implementations that do not count them
+     */
+    default long failures() {
+        return 0;
+    }
 
     /** The debounce window (zero when off). */
     Duration debounce();

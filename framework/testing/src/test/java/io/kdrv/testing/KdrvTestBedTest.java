@@ -40,7 +40,7 @@ class KdrvTestBedTest {
         String id = bed.register(driver, "test,button");
         DeviceInfo button = bed.addDevice("button0", "test,button", "gpios", 17);
         assertEquals(DeviceState.BOUND, button.state(), String.valueOf(button.reason()));
-        assertEquals(List.of(new LineInfo(17, "in", "button0", 0, "irq/17-button0", 0, 0, 0, 0, 0)),
+        assertEquals(List.of(new LineInfo(17, "in", "button0", 0, "irq/17-button0", 0, 0, 0, 0, 0, 0)),
                 bed.board().lines());
 
         bed.mock().pulse(17);

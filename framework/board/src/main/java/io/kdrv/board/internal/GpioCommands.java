@@ -41,7 +41,7 @@ public final class GpioCommands {
 
     /**
      * {@code gpio:list}: claimed lines with owner, level and IRQ statistics (edges, handled, kdrv FIFO overflows,
-     * debounced, and edges the kernel lost before kdrv read them); claimed I2C devices.
+     * debounced, edges the kernel lost before kdrv read them, and handler calls that threw); claimed I2C devices.
      */
     public String list() {
         KdrvBoard b = board;
@@ -50,14 +50,14 @@ public final class GpioCommands {
         }
         StringBuilder out = new StringBuilder();
         out.append("platform ").append(b.platform()).append('\n');
-        out.append(String.format("%-5s %-4s %-16s %-5s %-22s %8s %8s %9s %9s %6s%n", "LINE", "DIR", "OWNER", "LEVEL",
-                "IRQ", "EDGES", "HANDLED", "OVERFLOWS", "DEBOUNCED", "LOST"));
+        out.append(String.format("%-5s %-4s %-16s %-5s %-22s %8s %8s %9s %9s %6s %6s%n", "LINE", "DIR", "OWNER",
+                "LEVEL", "IRQ", "EDGES", "HANDLED", "OVERFLOWS", "DEBOUNCED", "LOST", "FAILED"));
         for (LineInfo l : b.lines()) {
             boolean irq = l.irqThread() != null;
-            out.append(String.format("%-5d %-4s %-16s %-5s %-22s %8s %8s %9s %9s %6s%n", l.line(), l.direction(),
+            out.append(String.format("%-5d %-4s %-16s %-5s %-22s %8s %8s %9s %9s %6s %6s%n", l.line(), l.direction(),
                     l.owner(), l.level() < 0 ? "?" : Integer.toString(l.level()), irq ? l.irqThread() : "-",
                     count(irq, l.edges()), count(irq, l.handled()), count(irq, l.overflows()),
-                    count(irq, l.debounced()), count(irq, l.lost())));
+                    count(irq, l.debounced()), count(irq, l.lost()), count(irq, l.failures())));
         }
         for (I2cInfo d : b.i2cDevices()) {
             out.append(String.format("i2c-%d 0x%02x %s%n", d.bus(), d.address(), d.owner()));

@@ -324,7 +324,7 @@ public final class PinBoard implements KdrvBoard {
             out.add(new LineInfo(c.line, c.direction, c.owner, level(c.io), irq == null ? null : irq.threadName(),
                     irq == null ? 0 : irq.edges(), irq == null ? 0 : irq.handled(),
                     irq == null ? 0 : irq.overflows(), irq == null ? 0 : irq.debounced(),
-                    irq == null ? 0 : irq.lost()));
+                    irq == null ? 0 : irq.lost(), irq == null ? 0 : irq.failures()));
         }
         return out;
     }

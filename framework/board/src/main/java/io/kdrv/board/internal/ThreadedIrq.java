@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * window after the edge; when the deadline passes with no further edge the kthread reads the line and runs the
  * handler once, only if the settled level differs from the last settled level (and has the requested polarity),
  * with the timestamp and sequence of the window's last edge. The settle wait is a bounded wait of this kthread:
- * no timer thread. A handler exception is logged with device and line and the next edge is still delivered.
+ * no timer thread. A handler exception does not end the IRQ: it is counted ({@link #failures()}) and the next
+ * edge is still delivered. The log is rate-limited per IRQ, like the kernel's {@code printk_ratelimited}: the first
+ * failure with its stack trace, then at most one line per {@link #FAILURE_LOG_INTERVAL} with the failures since the
+ * previous line, and on free the ones not reported yet; a handler that throws on every edge of a flood writes a
+ * few lines, not megabytes of traces.
  *
  * <p><b>Kernel edge path</b>: when the input is a {@link KernelEdgeSource} (a GPIO character device provider)
  * there is no Pi4J listener and no kdrv FIFO: the kthread itself blocks in
@@ -57,6 +61,8 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedIrq.class);
     /** At most one overflow warning per IRQ per interval: a flood must not turn into a log flood. */
     private static final long OVERFLOW_LOG_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+    /** After the first handler failure (logged with its trace), at most one line per IRQ per interval. */
+    static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(5);
     /** How long free() waits for a handler to return before reporting the kthread as hung. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -102,6 +108,10 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     private volatile long handled;
     private volatile long lost;        // kernel path: gaps in line_seqno; written by the kthread
     private long lastLineSeqno;        // kernel path: owned by the kthread
+    // Handler failures: written by the kthread only; free() reads them after the kthread has ended.
+    private volatile long failures;
+    private volatile long failuresLogged; // failures reported by the last log line
+    private long lastFailureLogNanos;     // owned by the kthread
 
     ThreadedIrq(int line, String device, DigitalInput input, Edge edge, Duration debounce, IrqHandler handler,
             IrqSettings settings, Runnable onFreed) {
@@ -415,9 +425,30 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
             handler.handle(event);
         } catch (VirtualMachineError e) {
             throw e;
-        } catch (Throwable e) { // a driver bug must not kill the IRQ: log it and deliver the next edge
-            LOG.error("{}: handler of device {} failed on GPIO {} edge #{} ({}): {}", threadName, device, line,
-                    event.sequence(), event.state(), e.toString(), e);
+        } catch (Throwable e) { // a driver bug must not kill the IRQ: count it, log (rate-limited), next edge
+            failed(event, e);
+        }
+    }
+
+    /** Counts a handler failure; logs the first with its trace, then one line per interval at most. */
+    private void failed(IrqEvent event, Throwable e) {
+        long n = failures + 1;
+        failures = n; // single writer: this kthread
+        long now = System.nanoTime();
+        if (n == 1) {
+            lastFailureLogNanos = now;
+            failuresLogged = n;
+            LOG.error("{}: handler of device {} failed on GPIO {} edge #{} ({}): {}; further failures of this IRQ are "
+                    + "counted (gpio:list FAILED) and logged at most once per {} s", threadName, device, line,
+                    event.sequence(), event.state(), e.toString(), FAILURE_LOG_INTERVAL.toSeconds(), e);
+        } else if (now - lastFailureLogNanos >= FAILURE_LOG_INTERVAL.toNanos()) {
+            long since = n - failuresLogged;
+            long seconds = (now - lastFailureLogNanos) / 1_000_000_000L;
+            lastFailureLogNanos = now;
+            failuresLogged = n;
+            LOG.error("{}: handler of device {} failed {} more time{} on GPIO {} in the last {} s ({} in total), "
+                    + "latest on edge #{} ({}): {}", threadName, device, since, since == 1 ? "" : "s", line, seconds,
+                    n, event.sequence(), event.state(), e.toString());
         }
     }
 
@@ -459,6 +490,12 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         if (dropped > 0) {
             LOG.warn("{}: freed; {} of {} edges on GPIO {} were dropped by FIFO overflow", threadName, dropped, edges,
                     line);
+        }
+        long failed = failures;
+        long unreported = failed - failuresLogged;
+        if (unreported > 0) {
+            LOG.error("{}: freed; the handler of device {} failed {} of {} handled edges on GPIO {}, {} of them since "
+                    + "the last report", threadName, device, failed, handled, line, unreported);
         }
         long kernelLost = lost;
         if (kernelLost > 0) {
@@ -506,6 +543,11 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     }
 
     @Override
+    public long failures() {
+        return failures;
+    }
+
+    @Override
     public Duration debounce() {
         return Duration.ofNanos(debounceNanos);
     }
@@ -513,7 +555,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     @Override
     public String toString() {
         return threadName + "[edge=" + edge + ", edges=" + edges + ", handled=" + handled + ", overflows="
-                + overflows + ", debounced=" + debounced + ", lost=" + lost + ", queued=" + fifo.size() + ", settling="
+                + overflows + ", debounced=" + debounced + ", lost=" + lost + ", failures=" + failures + ", queued=" + fifo.size() + ", settling="
                 + windowEdges + (kernel != null ? ", kernel edges" : "") + "]";
     }
 }

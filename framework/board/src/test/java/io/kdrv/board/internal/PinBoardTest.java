@@ -55,7 +55,7 @@ class PinBoardTest {
         in.close(); // idempotent
         Handle<DigitalOutput> out = board.openOutput(led, 17);
         out.get().high();
-        assertEquals(List.of(new LineInfo(17, "out", "led0", 1, null, 0, 0, 0, 0, 0)), board.lines());
+        assertEquals(List.of(new LineInfo(17, "out", "led0", 1, null, 0, 0, 0, 0, 0, 0)), board.lines());
         out.close();
         assertTrue(board.lines().isEmpty());
         assertEquals(DigitalState.LOW, out.get().state(), "a released output is driven LOW");
@@ -171,7 +171,7 @@ class PinBoardTest {
         ((MockDigitalInput) in).mockState(DigitalState.HIGH);
         TestSupport.await("edge handled", () -> irq.handled() == 1, irq::toString);
         LineInfo info = board.lines().getFirst();
-        assertEquals(new LineInfo(4, "in", "button0", 1, "irq/4-button0", 1, 1, 0, 0, 0), info);
+        assertEquals(new LineInfo(4, "in", "button0", 1, "irq/4-button0", 1, 1, 0, 0, 0, 0), info);
         irq.free();
         assertNull(board.lines().getFirst().irqThread());
     }
@@ -184,8 +184,8 @@ class PinBoardTest {
         GpioCommands cmds = new GpioCommands(board, null);
         String list = cmds.list();
         assertTrue(list.contains("platform mock"), list);
-        assertTrue(list.matches("(?s).*EDGES\\s+HANDLED\\s+OVERFLOWS\\s+DEBOUNCED\\s+LOST\n.*"), list);
-        assertTrue(list.matches("(?s).*17\\s+in\\s+button0\\s+0\\s+irq/17-button0(\\s+0){5}\n.*"), list);
+        assertTrue(list.matches("(?s).*EDGES\\s+HANDLED\\s+OVERFLOWS\\s+DEBOUNCED\\s+LOST\\s+FAILED\n.*"), list);
+        assertTrue(list.matches("(?s).*17\\s+in\\s+button0\\s+0\\s+irq/17-button0(\\s+0){6}\n.*"), list);
         assertTrue(list.matches("(?s).*18\\s+out\\s+led0\\s+0\\s+-.*"), list);
         assertTrue(cmds.set("17", "1").startsWith("gpio:set needs the mock board"), cmds.set("17", "1"));
         assertTrue(new GpioCommands(null, null).list().startsWith("no board is running"));

@@ -18,6 +18,10 @@ import io.kdrv.driver.IrqEvent;
 import io.kdrv.driver.spi.Board.Handle;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.Kthreads;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -275,7 +279,65 @@ class ThreadedIrqTest {
         toggle(mock(in), 6);
         await("6 edges handled", () -> irq.handled() == 6, irq::toString);
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), seen);
+        assertEquals(3, irq.failures(), "the odd edges threw");
         assertTrue(Kthreads.list().stream().anyMatch(k -> k.name().equals("irq/17-button0")), "kthread still alive");
+    }
+
+    @Test
+    void aHandlerThatAlwaysThrowsIsCountedPerIrqAndItsLogIsRateLimited() {
+        DigitalInput in = board.openInput(button, 17).get();
+        int n = 500;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        // slf4j-simple looks System.err up on every write, so this catches every line logged meanwhile
+        System.setErr(new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                original.write(b);
+                synchronized (captured) {
+                    captured.write(b);
+                }
+            }
+        }, true, StandardCharsets.UTF_8));
+        long tookNanos;
+        try {
+            Irq irq = board.requestThreadedIrq(button, in, Edge.BOTH, Duration.ZERO, e -> {
+                throw new IllegalStateException("driver bug on edge " + e.sequence());
+            }).get();
+            long start = System.nanoTime();
+            toggle(mock(in), n);
+            await(n + " edges handled", () -> irq.handled() == n, irq::toString);
+
+            assertEquals(n, irq.failures(), irq::toString);
+            assertEquals(n, irq.edges());
+            assertAccounted(irq); // a failed call still counts as handled: the edge was delivered
+            assertEquals(n, board.lines().getFirst().failures(), "LineInfo carries the count");
+            String list = new GpioCommands(board, null).list();
+            assertTrue(list.matches("(?s).*LOST\\s+FAILED\n17\\s.*irq/17-button0\\s+" + n + "\\s+" + n
+                    + "(\\s+0){3}\\s+" + n + "\n.*"), list);
+            irq.free();
+            tookNanos = System.nanoTime() - start;
+        } finally {
+            System.setErr(original);
+        }
+
+        String log;
+        synchronized (captured) {
+            log = captured.toString(StandardCharsets.UTF_8);
+        }
+        List<String> lines = log.lines().filter(l -> l.contains("irq/17-button0: ")).toList();
+        long traces = log.lines().filter(l -> l.startsWith("java.lang.IllegalStateException: driver bug")).count();
+        assertEquals(1, traces, "only the first failure carries its stack trace:\n" + log);
+        assertTrue(lines.getFirst().contains("handler of device button0 failed on GPIO 17 edge #1"), lines::toString);
+        assertTrue(lines.getFirst().contains("logged at most once per 5 s"), lines::toString);
+        // first line, one per started 5 s interval of the burst, and the summary on free
+        long bound = 2 + tookNanos / ThreadedIrq.FAILURE_LOG_INTERVAL.toNanos();
+        assertTrue(lines.size() <= bound, lines.size() + " lines for " + n + " failures in " + tookNanos / 1_000_000
+                + " ms, more than " + bound + ":\n" + String.join("\n", lines));
+        String last = lines.getLast();
+        assertTrue(last.contains("failed " + n + " of " + n + " handled edges") || last.contains("(" + n + " in total)"),
+                "the last line accounts for every failure: " + last);
+        assertTrue(log.length() < 32 * 1024, "the log stays small: " + log.length() + " chars");
     }
 
     @Test
