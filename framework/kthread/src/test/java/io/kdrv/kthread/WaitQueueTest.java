@@ -138,7 +138,7 @@ class WaitQueueTest {
 
         assertThrows(KthreadStopTimeoutException.class, () -> k.stop(Duration.ofMillis(100)));
         Await.until("stop() to wake it so the condition is re-evaluated", () -> checks.get() > before);
-        Await.until("it to sleep again", () -> wq.waiterCount() == 1 && k.state() == Kthread.State.STOPPING
+        Await.until("it to sleep again", () -> wq.waiterCount() == 1 && k.state() == Kthread.State.STUCK
                 && k.exitCode().isEmpty());
 
         event.set(true);
