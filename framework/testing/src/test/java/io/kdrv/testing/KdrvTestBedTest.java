@@ -12,10 +12,13 @@ import io.kdrv.board.mock.RegisterChip;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
+import io.kdrv.driver.Edge;
+import io.kdrv.driver.Irq;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.await.Await;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -65,6 +68,21 @@ class KdrvTestBedTest {
         bed.mock().pulse(17);
         await("new driver handles edges", () -> again.seen.size() == 2);
         assertEquals(2, driver.seen.size());
+    }
+
+    @Test
+    void aHandlerThatThrowsIsCountedInTheDriversIrqAndInTheLineInfo() {
+        AtomicReference<Irq> irq = new AtomicReference<>();
+        bed.register(dev -> irq.set(dev.requestThreadedIrq(dev.gpioInput("gpios"), Edge.BOTH, e -> {
+            throw new IllegalStateException("buggy handler");
+        })), "test,buggy");
+        assertEquals(DeviceState.BOUND, bed.addDevice("buggy0", "test,buggy", "gpios", 17).state());
+
+        bed.mock().pulse(17);
+        await("both edges handled", () -> irq.get().handled() == 2);
+        assertEquals(2, irq.get().failures(), "the device-managed Irq passes the board's count through");
+        assertEquals(2, bed.board().lines().getFirst().failures(), "gpio:list's LineInfo has it too");
+        assertTrue(kthreadAlive("irq/17-buggy0"), "a failing handler does not end the IRQ");
     }
 
     @Test

@@ -604,6 +604,11 @@ final class DeviceImpl implements Device {
         }
 
         @Override
+        public long failures() {
+            return irq.failures();
+        }
+
+        @Override
         public Duration debounce() {
             return irq.debounce();
         }
