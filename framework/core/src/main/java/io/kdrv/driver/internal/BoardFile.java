@@ -1,10 +1,12 @@
 package io.kdrv.driver.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -65,11 +67,43 @@ final class BoardFile {
     private BoardFile() {
     }
 
-    /** Reads and parses a file (UTF-8). An unreadable file is reported like a malformed one. */
+    /** Default upper bound of a board file's size: far above any real board, far below what hurts the heap. */
+    static final long DEFAULT_MAX_BYTES = 1L << 20;
+    /** Largest {@code max.bytes} accepted from configuration. */
+    static final long MAX_MAX_BYTES = 64L << 20;
+
+    /** Reads and parses a file (UTF-8) of at most {@link #DEFAULT_MAX_BYTES}; see {@link #read(Path, long)}. */
     public static Result read(Path path) {
+        return read(path, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * Reads and parses a file (UTF-8). Only a regular file (a symbolic link to one is fine) of at most
+     * {@code maxBytes} is read: the type is checked before the file is opened, so a FIFO or a device such as
+     * {@code /dev/zero} never blocks the caller or fills the heap, and the read itself stops after
+     * {@code maxBytes + 1} bytes (the file may grow after the check). Such a file, or an unreadable one, is
+     * reported like a malformed one, naming the file and the rule.
+     */
+    public static Result read(Path path, long maxBytes) {
         String source = path.toString();
         try {
-            byte[] bytes = Files.readAllBytes(path);
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                return failed(source, "board file " + source + ": not a regular file ("
+                        + (a.isDirectory() ? "a directory" : "a device, FIFO or socket") + "); not read");
+            }
+            if (a.size() > maxBytes) {
+                return failed(source, "board file " + source + ": " + a.size() + " bytes, larger than the limit of "
+                        + maxBytes + " bytes (kdrv.boardfile max.bytes); not read");
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            }
+            if (bytes.length > maxBytes) {
+                return failed(source, "board file " + source + ": grew beyond the limit of " + maxBytes
+                        + " bytes (kdrv.boardfile max.bytes) while being read; not read");
+            }
             String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             return parse(source, text);
         } catch (CharacterCodingException e) {

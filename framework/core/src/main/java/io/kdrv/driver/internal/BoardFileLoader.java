@@ -1,6 +1,7 @@
 package io.kdrv.driver.internal;
 
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * Loads JSON board files ({@link BoardFile}) into Configuration Admin: each valid node becomes factory
  * configuration {@code kdrv.device~<name>} tagged {@value BoardFile#KEY_SOURCE}{@code =<path>}.
  *
- * <p>Files come from framework property {@value #FRAMEWORK_PROPERTY} (one path or a comma-separated list) and from
- * configuration PID {@value #PID} key {@code path} (String or String[]). Loading is idempotent: configurations
+ * <p>Files come from framework property {@value #FRAMEWORK_PROPERTY} (one path or a comma-separated list, where
+ * {@code \,} is a comma inside a path and {@code \\} a backslash) and from configuration PID {@value #PID} key
+ * {@code path} (String or String[], each entry exactly one path: no splitting, so commas need no escaping). A file
+ * must be a regular file of at most {@code max.bytes} bytes (default 1 MiB, at most 64 MiB). Loading is idempotent: configurations
  * are looked up by name ({@code getFactoryConfiguration(factoryPid, name, "?")}) and only updated when their
  * content differs; configurations tagged with a file whose node is no longer in it are deleted (a node that is
  * merely invalid now keeps its previous configuration). Every problem is logged naming file, line, node and key;
@@ -50,9 +53,16 @@ public final class BoardFileLoader {
     public @interface Config {
         @AttributeDefinition(name = "Paths", description = "Board file paths (JSON).", required = false)
         String[] path() default {};
+
+        @AttributeDefinition(name = "Maximum size (bytes)", min = "1", max = "67108864", required = false,
+                description = "A larger board file is refused with an error naming it (default 1 MiB).")
+        long max_bytes() default BoardFile.DEFAULT_MAX_BYTES;
     }
 
+    static final String KEY_MAX_BYTES = "max.bytes";
+
     private final ConfigurationAdmin cm;
+    private volatile long maxBytes = BoardFile.DEFAULT_MAX_BYTES;
 
     @Activate
     public BoardFileLoader(@Reference(name = "ConfigurationAdmin") ConfigurationAdmin cm, BundleContext ctx, Map<String, Object> props) {
@@ -66,18 +76,18 @@ public final class BoardFileLoader {
     }
 
     private void loadAll(BundleContext ctx, Map<String, Object> props) {
-        Set<String> paths = new LinkedHashSet<>();
-        split(ctx.getProperty(FRAMEWORK_PROPERTY), paths);
+        maxBytes = maxBytes(props.get(KEY_MAX_BYTES));
+        Set<String> paths = new LinkedHashSet<>(splitEscaped(ctx.getProperty(FRAMEWORK_PROPERTY)));
         Object p = props.get("path");
         if (p instanceof String s) {
-            split(s, paths);
+            addPath(s, paths);
         } else if (p instanceof String[] a) {
             for (String s : a) {
-                split(s, paths);
+                addPath(s, paths);
             }
         } else if (p instanceof Collection<?> c) {
             for (Object o : c) {
-                split(o == null ? null : o.toString(), paths);
+                addPath(o == null ? null : o.toString(), paths);
             }
         } else if (p != null) {
             LOG.error("configuration {}: key 'path' must be a String or String[], got {}", PID, Props.describe(p));
@@ -87,14 +97,59 @@ public final class BoardFileLoader {
         }
     }
 
-    private static void split(String value, Set<String> into) {
-        if (value == null) {
-            return;
+    /** The size limit from {@code max.bytes}; a bad value is logged naming the key and the default is kept. */
+    private static long maxBytes(Object v) {
+        if (v == null) {
+            return BoardFile.DEFAULT_MAX_BYTES;
         }
-        for (String s : value.split(",")) {
-            if (!s.isBlank()) {
-                into.add(s.strip());
+        try {
+            long n = Props.toLong(v);
+            if (n >= 1 && n <= BoardFile.MAX_MAX_BYTES) {
+                return n;
             }
+            LOG.error("configuration {}: key '{}' must be 1..{} bytes, got {}; using {}", PID, KEY_MAX_BYTES,
+                    BoardFile.MAX_MAX_BYTES, n, BoardFile.DEFAULT_MAX_BYTES);
+        } catch (Props.BadValue e) {
+            LOG.error("configuration {}: key '{}': {}; using {}", PID, KEY_MAX_BYTES, e.getMessage(),
+                    BoardFile.DEFAULT_MAX_BYTES);
+        }
+        return BoardFile.DEFAULT_MAX_BYTES;
+    }
+
+    private static void addPath(String value, Set<String> into) {
+        if (value != null && !value.isBlank()) {
+            into.add(value.strip());
+        }
+    }
+
+    /**
+     * Splits the framework property at commas not preceded by a backslash ({@code \,} is a literal comma,
+     * {@code \\} a literal backslash): a framework property is one String, and paths may contain commas.
+     */
+    static List<String> splitEscaped(String value) {
+        List<String> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        StringBuilder cur = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length() && (value.charAt(i + 1) == ',' || value.charAt(i + 1) == '\\')) {
+                cur.append(value.charAt(++i));
+            } else if (c == ',') {
+                addPath(cur.toString(), out);
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        addPath(cur.toString(), out);
+        return out;
+    }
+
+    private static void addPath(String value, List<String> into) {
+        if (!value.isBlank()) {
+            into.add(value.strip());
         }
     }
 
@@ -104,7 +159,14 @@ public final class BoardFileLoader {
      * @return the number of valid nodes written to Configuration Admin
      */
     int load(String path) {
-        BoardFile.Result r = BoardFile.read(Path.of(path));
+        Path file;
+        try {
+            file = Path.of(path);
+        } catch (InvalidPathException e) {
+            LOG.error("board file {}: not a valid path: {}", path, e.getMessage());
+            return 0;
+        }
+        BoardFile.Result r = BoardFile.read(file, maxBytes);
         for (String e : r.errors()) {
             LOG.error(e);
         }

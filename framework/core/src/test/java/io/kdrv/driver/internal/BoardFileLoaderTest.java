@@ -177,4 +177,31 @@ class BoardFileLoaderTest {
         new BoardFileLoader(cm.admin(), context(null), Map.of("path", new String[] {a.toString(), b.toString()}));
         assertEquals(java.util.Set.of("kdrv.device~x", "kdrv.device~y"), cm.store.keySet());
     }
+
+    @Test
+    void pathsWithCommasWork(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("board,a.json");
+        Path b = dir.resolve("b\\.json");
+        Path c = dir.resolve("c,d.json");
+        Files.writeString(a, "{\"devices\": [{\"name\": \"x\", \"compatible\": \"x\"}]}");
+        Files.writeString(b, "{\"devices\": [{\"name\": \"y\", \"compatible\": \"y\"}]}");
+        Files.writeString(c, "{\"devices\": [{\"name\": \"z\", \"compatible\": \"z\"}]}");
+        String property = a.toString().replace(",", "\\,") + "," + b.toString().replace("\\", "\\\\");
+        FakeCm cm = new FakeCm();
+        new BoardFileLoader(cm.admin(), context(property), Map.of("path", c.toString()));
+        assertEquals(java.util.Set.of("kdrv.device~x", "kdrv.device~y", "kdrv.device~z"), cm.store.keySet());
+        assertEquals(a.toString(), cm.store.get("kdrv.device~x").get(BoardFile.KEY_SOURCE));
+        assertEquals(java.util.List.of("a,b", "c\\d", "e"), BoardFileLoader.splitEscaped(" a\\,b , c\\\\d,,e"));
+    }
+
+    @Test
+    void sizeLimitIsConfigurable(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.json");
+        Files.writeString(a, "{\"devices\": [{\"name\": \"x\", \"compatible\": \"x\"}]}");
+        FakeCm cm = new FakeCm();
+        new BoardFileLoader(cm.admin(), context(null), Map.of("path", a.toString(), "max.bytes", 10L));
+        assertTrue(cm.store.isEmpty(), "a file over max.bytes is not loaded");
+        new BoardFileLoader(cm.admin(), context(null), Map.of("path", a.toString(), "max.bytes", "lots"));
+        assertEquals(java.util.Set.of("kdrv.device~x"), cm.store.keySet(), "a bad max.bytes keeps the default");
+    }
 }

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** JSON parsing with line numbers, and board files: conversion, validation, errors naming file/line/node/key. */
@@ -185,5 +187,43 @@ class BoardFileTest {
         assertTrue(missing.malformed());
         assertTrue(missing.errors().getFirst().startsWith("board file " + dir.resolve("nope.json") + ": cannot read"),
                 missing.errors().toString());
+    }
+
+    @Test
+    void onlyRegularFilesWithinTheSizeLimitAreRead(@TempDir Path dir) throws Exception {
+        BoardFile.Result d = BoardFile.read(dir);
+        assertTrue(d.malformed());
+        assertEquals(List.of("board file " + dir + ": not a regular file (a directory); not read"), d.errors());
+
+        Path big = dir.resolve("big.json");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            raf.setLength(100L << 20); // sparse: 100 MB on paper, nothing on disk
+        }
+        BoardFile.Result b = BoardFile.read(big);
+        assertTrue(b.malformed());
+        assertEquals(List.of("board file " + big + ": 104857600 bytes, larger than the limit of 1048576 bytes "
+                + "(kdrv.boardfile max.bytes); not read"), b.errors());
+
+        Path small = dir.resolve("small.json");
+        Files.writeString(small, VALID);
+        assertTrue(BoardFile.read(small, 10).errors().getFirst().contains("larger than the limit of 10 bytes"));
+        Path link = dir.resolve("link.json");
+        Files.createSymbolicLink(link, small);
+        assertEquals(3, BoardFile.read(link).nodes().size(), "a symbolic link to a regular file is fine");
+    }
+
+    @Test
+    @Timeout(30)
+    void devicesAndFifosAreRefusedWithoutOpeningThem(@TempDir Path dir) throws Exception {
+        Path zero = Path.of("/dev/zero");
+        Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero");
+        assertEquals(List.of("board file /dev/zero: not a regular file (a device, FIFO or socket); not read"),
+                BoardFile.read(zero).errors());
+        Path fifo = dir.resolve("fifo.json");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo failed");
+        // Opening a FIFO without a writer blocks forever: a result at all shows it was not opened.
+        assertEquals(List.of("board file " + fifo + ": not a regular file (a device, FIFO or socket); not read"),
+                BoardFile.read(fifo).errors());
     }
 }
