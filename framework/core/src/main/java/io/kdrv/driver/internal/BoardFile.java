@@ -144,7 +144,7 @@ final class BoardFile {
         }
         for (String k : top.keySet()) {
             if (!k.equals(KEY_DEVICES) && !k.equals(KEY_PLATFORM)) {
-                errors.add(at(source, top.lineOf(k)) + ": unknown top-level key \"" + k + "\" ignored "
+                errors.add(at(source, top.lineOf(k)) + ": unknown top-level key " + Props.printable(k) + " ignored "
                         + "(expected \"devices\" and optionally \"platform\")");
             }
         }
@@ -181,12 +181,13 @@ final class BoardFile {
     }
 
     private static Node node(String source, int index, Json.Obj obj, Map<String, Integer> seen, List<String> errors) {
-        String label = "devices[" + index + "]" + (obj.get(NodeParser.KEY_NAME) instanceof String s ? " '" + s + "'" : "");
+        String label = "devices[" + index + "]"
+                + (obj.get(NodeParser.KEY_NAME) instanceof String s ? " '" + Props.printableName(s) + "'" : "");
         int before = errors.size();
         Map<String, Object> props = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : obj.entrySet()) {
             String key = e.getKey();
-            String where = at(source, obj.lineOf(key)) + ": " + label + ": key '" + key + "': ";
+            String where = at(source, obj.lineOf(key)) + ": " + label + ": key '" + Props.printableName(key) + "': ";
             if (NodeParser.FRAMEWORK_KEYS.contains(key) || key.equals(KEY_SOURCE)) {
                 errors.add(where + "reserved key, not allowed in a board file");
                 continue;

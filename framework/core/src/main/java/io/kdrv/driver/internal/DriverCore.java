@@ -84,7 +84,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
         Objects.requireNonNull(source, "source");
         NodeParser.Result parsed = NodeParser.parse(source, props); // copies arrays: the caller may reuse its own
         for (String p : parsed.problems()) {
-            LOG.error("device node {}: {}; node ignored until fixed", source, p);
+            LOG.error("device node {}: {}; node ignored until fixed", Props.printableName(source), p);
         }
         queue.queue("node " + source + " updated", () -> doNodeUpdated(source, parsed));
         return parsed.problems();

@@ -17,8 +17,12 @@ import java.util.regex.Pattern;
  *
  * <p>Checked keys:
  * <ul>
- *   <li>{@code name}: required, a non-empty String matching {@code [A-Za-z0-9_.-]+} (it becomes part of kthread
- *       names and Configuration Admin PIDs, so no blanks or slashes);</li>
+ *   <li>{@code name}: required, at most {@value #NAME_MAX} characters matching {@value #NAME_RULE}: it becomes part
+ *       of kthread names, log lines and the Configuration Admin PID {@code kdrv.device~<name>}. Felix Configuration
+ *       Admin stores a PID as a file path with every dot a directory separator, so {@code x.y} and {@code x..y}
+ *       would share one file: no dots; no upper case, so names cannot collide on a case-insensitive file system;
+ *       no blanks, slashes or control characters (a newline in a name could forge a log line). A rejected name
+ *       is shown escaped ({@link Props#printable});</li>
  *   <li>{@code compatible}: required, a String (one entry: device-tree compatibles such as {@code bosch,bme280}
  *       contain commas) or a String[]/collection of non-empty Strings, at least one;</li>
  *   <li>{@code driver}: optional, a non-empty String: the id of the driver to force (Linux
@@ -28,8 +32,12 @@ import java.util.regex.Pattern;
  * or board-file position). Stateless and thread-safe.
  */
 final class NodeParser {
+    /** The node-name rule, as shown in errors. */
+    static final String NAME_RULE = "[a-z0-9][a-z0-9_-]*";
+    /** Longest node name: well within a file name (255 bytes) once part of a Configuration Admin PID. */
+    static final int NAME_MAX = 64;
     /** Allowed characters of a node name. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    static final Pattern NAME = Pattern.compile(NAME_RULE);
 
     static final String KEY_NAME = "name";
     static final String KEY_COMPATIBLE = "compatible";
@@ -94,8 +102,12 @@ final class NodeParser {
             problems.add("key 'name': must be a String, got " + Props.describe(v));
         } else if (s.isEmpty()) {
             problems.add("key 'name': must not be empty");
+        } else if (s.length() > NAME_MAX) {
+            problems.add("key 'name': " + Props.printable(s) + " is " + s.length() + " characters long, at most "
+                    + NAME_MAX + " allowed");
         } else if (!NAME.matcher(s).matches()) {
-            problems.add("key 'name': \"" + s + "\" has characters outside [A-Za-z0-9_.-]");
+            problems.add("key 'name': " + Props.printable(s) + " does not match " + NAME_RULE
+                    + " (lower-case letters, digits, '_' and '-', starting with a letter or digit; no dots)");
         }
     }
 

@@ -34,7 +34,7 @@ final class Props {
             return "null";
         }
         if (v instanceof String s) {
-            return "String \"" + s + "\"";
+            return "String " + printable(s);
         }
         if (v.getClass().isArray()) {
             return v.getClass().getComponentType().getSimpleName() + "[" + Array.getLength(v) + "]";
@@ -43,6 +43,50 @@ final class Props {
             return "collection of " + c.size();
         }
         return v.getClass().getSimpleName() + " " + v;
+    }
+
+    /** Longest part of a value {@link #printable} shows. */
+    static final int PRINTABLE_MAX = 80;
+
+    /**
+     * A String as it may appear in a log line: double-quoted; control characters, quotes and backslashes escaped
+     * ({@code \n}, {@code \t}, others as backslash-u and four hex digits); cut after {@value #PRINTABLE_MAX}
+     * characters with the full length added. An input can thus never start a forged log line or flood one.
+     */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), PRINTABLE_MAX) + 16).append('"');
+        int n = Math.min(s.length(), PRINTABLE_MAX);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '"', '\\' -> sb.append('\\').append(c);
+                default -> {
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+        if (s.length() > n) {
+            sb.append("... (").append(s.length()).append(" characters)");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A name or key for a message that quotes it itself: unchanged when it is short and has no control character,
+     * quote or backslash, else {@link #printable} without the surrounding quotes.
+     */
+    static String printableName(String s) {
+        String p = printable(s);
+        return p.length() == s.length() + 2 ? s : p.substring(1, p.lastIndexOf('"'))
+                + p.substring(p.lastIndexOf('"') + 1);
     }
 
     static String toStringValue(Object v) throws BadValue {

@@ -148,7 +148,7 @@ class BoardFileTest {
         assertEquals(List.of("ok0", "ok1"), r.nodes().stream().map(BoardFile.Node::name).toList());
         assertEquals(List.of(
                 "board file b.json line 17: unknown top-level key \"extra\" ignored (expected \"devices\" and optionally \"platform\")",
-                "board file b.json line 5: devices[1] 'bad name': key 'name': \"bad name\" has characters outside [A-Za-z0-9_.-]",
+                "board file b.json line 5: devices[1] 'bad name': key 'name': \"bad name\" does not match [a-z0-9][a-z0-9_-]* (lower-case letters, digits, '_' and '-', starting with a letter or digit; no dots)",
                 "board file b.json line 5: devices[1] 'bad name' skipped",
                 "board file b.json line 7: devices[2] 'nested': key 'opts': nested objects are not supported as node values",
                 "board file b.json line 6: devices[2] 'nested' skipped",
@@ -210,6 +210,20 @@ class BoardFileTest {
         Path link = dir.resolve("link.json");
         Files.createSymbolicLink(link, small);
         assertEquals(3, BoardFile.read(link).nodes().size(), "a symbolic link to a regular file is fine");
+    }
+
+    @Test
+    void namesAndKeysAreEscapedInMessages() {
+        BoardFile.Result r = BoardFile.parse("f", """
+                {"devices": [{"name": "a\\nforged", "compatible": "x", "k\\u001bey": 1}], "x\\u0000": 1}
+                """);
+        assertTrue(r.nodes().isEmpty());
+        for (String e : r.errors()) {
+            assertTrue(e.chars().noneMatch(Character::isISOControl), e);
+        }
+        assertTrue(r.errors().contains("board file f line 1: devices[0] 'a\\nforged': key 'name': \"a\\nforged\""
+                + " does not match [a-z0-9][a-z0-9_-]* (lower-case letters, digits, '_' and '-', starting with a letter"
+                + " or digit; no dots)"), r.errors().toString());
     }
 
     @Test

@@ -32,13 +32,27 @@ class NodeParserTest {
         return m;
     }
 
+    private static final String RULE = " does not match [a-z0-9][a-z0-9_-]* (lower-case letters, digits, '_' and '-', starting with a letter or digit; no dots)";
+
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of(node("name", null), "key 'name': missing (every node needs a unique name)"),
                 Arguments.of(node("name", ""), "key 'name': must not be empty"),
                 Arguments.of(node("name", 17), "key 'name': must be a String, got Integer 17"),
-                Arguments.of(node("name", "my button"), "key 'name': \"my button\" has characters outside [A-Za-z0-9_.-]"),
-                Arguments.of(node("name", "a/b"), "key 'name': \"a/b\" has characters outside [A-Za-z0-9_.-]"),
+                Arguments.of(node("name", "my button"), "key 'name': \"my button\"" + RULE),
+                Arguments.of(node("name", "a/b"), "key 'name': \"a/b\"" + RULE),
+                // Felix Configuration Admin turns every dot of a PID into a directory: x.y and x..y share a file.
+                Arguments.of(node("name", "x.y"), "key 'name': \"x.y\"" + RULE),
+                Arguments.of(node("name", "x..y"), "key 'name': \"x..y\"" + RULE),
+                Arguments.of(node("name", "Button0"), "key 'name': \"Button0\"" + RULE),
+                Arguments.of(node("name", "-x"), "key 'name': \"-x\"" + RULE),
+                // Control characters are escaped so the message stays one line and cannot forge another.
+                Arguments.of(node("name", "b0\n[main] INFO forged"), "key 'name': \"b0\\n[main] INFO forged\"" + RULE),
+                Arguments.of(node("name", "b\u0000\u001b[2J"), "key 'name': \"b\\u0000\\u001b[2J\"" + RULE),
+                Arguments.of(node("name", "a".repeat(65)), "key 'name': \"" + "a".repeat(80).substring(0, 65)
+                        + "\" is 65 characters long, at most 64 allowed"),
+                Arguments.of(node("name", "a".repeat(300)), "key 'name': \"" + "a".repeat(80)
+                        + "\"... (300 characters) is 300 characters long, at most 64 allowed"),
                 Arguments.of(node("name", new String[] {"x"}), "key 'name': must be a String, got String[1]"),
                 Arguments.of(node("compatible", null),
                         "key 'compatible': missing (a String or String[] naming the device, most specific first)"),
@@ -76,7 +90,13 @@ class NodeParserTest {
         assertEquals(List.of(), NodeParser.problemsOf(node("compatible", "bosch,bme280", "reg", "0x76", "i2c-bus", 1)));
         assertEquals(List.of(), NodeParser.problemsOf(node("compatible", List.of("a", "b"), "gpios", "17, 27",
                 "driver", "bundle/comp", "cpu", "0", "poll-ms", 1000L, "service.pid", "kdrv.device~x")));
-        assertEquals(List.of(), NodeParser.problemsOf(node("name", "Env_0.a-b", "gpios", new Integer[] {1})));
+        assertEquals(List.of(), NodeParser.problemsOf(node("name", "env_0-a-b", "gpios", new Integer[] {1})));
+    }
+
+    @Test
+    void longestNameIsAccepted() {
+        assertEquals(List.of(), NodeParser.problemsOf(node("name", "a".repeat(64))));
+        assertEquals(List.of(), NodeParser.problemsOf(node("name", "0_x-9")));
     }
 
     @Test
