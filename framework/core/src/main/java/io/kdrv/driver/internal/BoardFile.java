@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * {
- *   "platform": "mock",
  *   "devices": [
  *     {"name": "button0", "compatible": ["gpio-keys"], "gpios": [17], "debounce-ms": 5},
  *     {"name": "env0", "compatible": ["bosch,bme280"], "i2c-bus": 1, "reg": "0x76", "poll-ms": 1000}
@@ -34,12 +33,15 @@ import java.util.regex.Pattern;
  * Admin values: integers → Integer (Long when too big), other numbers → Double, arrays → {@code String[]},
  * {@code int[]}, {@code long[]}, {@code double[]} or {@code boolean[]}. Each node is validated with
  * {@link NodeParser}. A malformed document yields no nodes and one error naming line and column; an invalid
- * node is skipped with errors naming the file, line, node and key, and the valid nodes are still returned.
+ * node is skipped with errors naming the file, line, node and key, and the valid nodes are still returned. Any
+ * other top-level key is a warning naming file, line and key; so is {@code "platform"}, which older board files
+ * carried but which never chose anything (the board's platform is configuration {@code kdrv.board}).
  * Stateless and thread-safe.
  */
 final class BoardFile {
-    /** Top-level keys. */
+    /** The one top-level key. */
     public static final String KEY_DEVICES = "devices";
+    /** A top-level key of older board files that never had an effect: warned about. */
     public static final String KEY_PLATFORM = "platform";
     /** Key added to each created configuration: the board file it came from. */
     public static final String KEY_SOURCE = "kdrv.boardfile";
@@ -54,14 +56,14 @@ final class BoardFile {
      * The outcome of parsing one file.
      *
      * @param source       the file name used in messages
-     * @param platform     the {@code platform} value, or null
      * @param nodes        valid nodes, in file order
      * @param errors       one line per problem, each naming the file and line (and node and key when relevant)
+     * @param warnings     one line per ignored top-level key, naming the file, line and key
      * @param invalidNames names of nodes that were skipped as invalid (when they had a usable name)
      * @param malformed    true when the document itself could not be parsed (then {@code nodes} is empty)
      */
-    record Result(String source, String platform, List<Node> nodes, List<String> errors, Set<String> invalidNames,
-            boolean malformed) {
+    record Result(String source, List<Node> nodes, List<String> errors, List<String> warnings,
+            Set<String> invalidNames, boolean malformed) {
     }
 
     private BoardFile() {
@@ -114,7 +116,7 @@ final class BoardFile {
     }
 
     private static Result failed(String source, String error) {
-        return new Result(source, null, List.of(), List.of(error), Set.of(), true);
+        return new Result(source, List.of(), List.of(error), List.of(), Set.of(), true);
     }
 
     /**
@@ -135,28 +137,26 @@ final class BoardFile {
                     + "{\"devices\": [...]}, got " + kind(doc));
         }
         List<String> errors = new ArrayList<>();
-        String platform = null;
-        Object p = top.get(KEY_PLATFORM);
-        if (p instanceof String s) {
-            platform = s;
-        } else if (p != null) {
-            errors.add(at(source, top.lineOf(KEY_PLATFORM)) + ": \"platform\" must be a string, got " + kind(p));
-        }
+        List<String> warnings = new ArrayList<>();
         for (String k : top.keySet()) {
-            if (!k.equals(KEY_DEVICES) && !k.equals(KEY_PLATFORM)) {
-                errors.add(at(source, top.lineOf(k)) + ": unknown top-level key " + Props.printable(k) + " ignored "
-                        + "(expected \"devices\" and optionally \"platform\")");
+            if (k.equals(KEY_PLATFORM)) {
+                warnings.add(at(source, top.lineOf(k)) + ": top-level key \"platform\" ignored: the platform is "
+                        + "chosen by configuration kdrv.board key 'platform' (or framework property "
+                        + "kdrv.board.platform), not by a board file");
+            } else if (!k.equals(KEY_DEVICES)) {
+                warnings.add(at(source, top.lineOf(k)) + ": unknown top-level key " + Props.printable(k)
+                        + " ignored (a board file has only \"devices\")");
             }
         }
         Object devs = top.get(KEY_DEVICES);
         if (devs == null) {
             errors.add(at(source, top.line()) + ": missing \"devices\" array; no device loaded");
-            return new Result(source, platform, List.of(), errors, Set.of(), false);
+            return new Result(source, List.of(), errors, warnings, Set.of(), false);
         }
         if (!(devs instanceof List<?> list)) {
             errors.add(at(source, top.lineOf(KEY_DEVICES)) + ": \"devices\" must be an array, got " + kind(devs)
                     + "; no device loaded");
-            return new Result(source, platform, List.of(), errors, Set.of(), false);
+            return new Result(source, List.of(), errors, warnings, Set.of(), false);
         }
         List<Node> nodes = new ArrayList<>();
         Set<String> invalidNames = new LinkedHashSet<>();
@@ -176,8 +176,8 @@ final class BoardFile {
                 invalidNames.add(s);
             }
         }
-        return new Result(source, platform, Collections.unmodifiableList(nodes), Collections.unmodifiableList(errors),
-                Collections.unmodifiableSet(invalidNames), false);
+        return new Result(source, Collections.unmodifiableList(nodes), Collections.unmodifiableList(errors),
+                Collections.unmodifiableList(warnings), Collections.unmodifiableSet(invalidNames), false);
     }
 
     private static Node node(String source, int index, Json.Obj obj, Map<String, Integer> seen, List<String> errors) {

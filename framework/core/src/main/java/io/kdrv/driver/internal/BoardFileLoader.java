@@ -167,6 +167,9 @@ public final class BoardFileLoader {
             return 0;
         }
         BoardFile.Result r = BoardFile.read(file, maxBytes);
+        for (String w : r.warnings()) {
+            LOG.warn(w);
+        }
         for (String e : r.errors()) {
             LOG.error(e);
         }
@@ -191,8 +194,8 @@ public final class BoardFileLoader {
         }
         int deleted = deleteStale(path, names, r.invalidNames());
         LOG.info("board file {}: {} devices ({} new or changed, {} removed){}{}", path, r.nodes().size(), changed,
-                deleted, r.platform() != null ? ", platform " + r.platform() : "",
-                r.errors().isEmpty() ? "" : ", " + r.errors().size() + " problems logged");
+                deleted, r.errors().isEmpty() ? "" : ", " + r.errors().size() + " problems logged",
+                r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " warnings logged");
         return r.nodes().size();
     }
 

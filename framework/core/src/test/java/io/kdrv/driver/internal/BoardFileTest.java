@@ -70,7 +70,6 @@ class BoardFileTest {
 
     private static final String VALID = """
             {
-              "platform": "mock",
               "devices": [
                 {"name": "button0", "compatible": ["gpio-keys"], "gpios": [17], "debounce-ms": 5,
                  "label": "Enter"},
@@ -85,10 +84,10 @@ class BoardFileTest {
     void validBoardFile() {
         BoardFile.Result r = BoardFile.parse("board.json", VALID);
         assertEquals(List.of(), r.errors());
-        assertEquals("mock", r.platform());
+        assertEquals(List.of(), r.warnings());
         assertFalse(r.malformed());
         assertEquals(List.of("button0", "env0", "led0"), r.nodes().stream().map(BoardFile.Node::name).toList());
-        assertEquals(List.of(4, 6, 8), r.nodes().stream().map(BoardFile.Node::line).toList());
+        assertEquals(List.of(3, 5, 7), r.nodes().stream().map(BoardFile.Node::line).toList());
         Map<String, Object> b = r.nodes().get(0).properties();
         assertArrayEquals(new String[] {"gpio-keys"}, (String[]) b.get("compatible"));
         assertArrayEquals(new int[] {17}, (int[]) b.get("gpios"));
@@ -147,7 +146,11 @@ class BoardFileTest {
         assertFalse(r.malformed());
         assertEquals(List.of("ok0", "ok1"), r.nodes().stream().map(BoardFile.Node::name).toList());
         assertEquals(List.of(
-                "board file b.json line 17: unknown top-level key \"extra\" ignored (expected \"devices\" and optionally \"platform\")",
+                "board file b.json line 2: top-level key \"platform\" ignored: the platform is chosen by configuration "
+                        + "kdrv.board key 'platform' (or framework property kdrv.board.platform), not by a board file",
+                "board file b.json line 17: unknown top-level key \"extra\" ignored (a board file has only \"devices\")"),
+                r.warnings());
+        assertEquals(List.of(
                 "board file b.json line 5: devices[1] 'bad name': key 'name': \"bad name\" does not match [a-z0-9][a-z0-9_-]* (lower-case letters, digits, '_' and '-', starting with a letter or digit; no dots)",
                 "board file b.json line 5: devices[1] 'bad name' skipped",
                 "board file b.json line 7: devices[2] 'nested': key 'opts': nested objects are not supported as node values",
@@ -174,8 +177,9 @@ class BoardFileTest {
                 BoardFile.parse("f", "{}").errors());
         assertEquals(List.of("board file f line 1: \"devices\" must be an array, got an object; no device loaded"),
                 BoardFile.parse("f", "{\"devices\": {}}").errors());
-        assertEquals(List.of("board file f line 1: \"platform\" must be a string, got a number"),
-                BoardFile.parse("f", "{\"platform\": 3, \"devices\": []}").errors());
+        BoardFile.Result p = BoardFile.parse("f", "{\"platform\": 3, \"devices\": []}");
+        assertEquals(List.of(), p.errors());
+        assertEquals(1, p.warnings().size(), p.warnings().toString());
     }
 
     @Test
@@ -218,9 +222,13 @@ class BoardFileTest {
                 {"devices": [{"name": "a\\nforged", "compatible": "x", "k\\u001bey": 1}], "x\\u0000": 1}
                 """);
         assertTrue(r.nodes().isEmpty());
-        for (String e : r.errors()) {
+        List<String> all = new java.util.ArrayList<>(r.errors());
+        all.addAll(r.warnings());
+        assertEquals(3, all.size(), all.toString());
+        for (String e : all) {
             assertTrue(e.chars().noneMatch(Character::isISOControl), e);
         }
+        assertTrue(r.warnings().getFirst().contains("unknown top-level key \"x\\u0000\""), r.warnings().toString());
         assertTrue(r.errors().contains("board file f line 1: devices[0] 'a\\nforged': key 'name': \"a\\nforged\""
                 + " does not match [a-z0-9][a-z0-9_-]* (lower-case letters, digits, '_' and '-', starting with a letter"
                 + " or digit; no dots)"), r.errors().toString());
