@@ -67,19 +67,19 @@ public final class DriverManagerComponent implements DeviceManager {
             description = "Time bounds of the kdrv driver core. Each may also be given as framework property "
                     + "kdrv.<key>, e.g. kdrv.probe.timeout.ms.")
     public @interface Config {
-        @AttributeDefinition(name = "Probe timeout (ms)",
+        @AttributeDefinition(name = "Probe timeout (ms)", min = "1", max = "3600000",
                 description = "A probe that does not return in time fails the device; its thread is reported.")
         long probe_timeout_ms() default 30_000;
 
-        @AttributeDefinition(name = "Remove timeout (ms)",
+        @AttributeDefinition(name = "Remove timeout (ms)", min = "1", max = "3600000",
                 description = "Bound for a driver's remove and, separately, for releasing a device's resources.")
         long remove_timeout_ms() default 30_000;
 
-        @AttributeDefinition(name = "Kthread stop timeout (ms)",
+        @AttributeDefinition(name = "Kthread stop timeout (ms)", min = "1", max = "3600000",
                 description = "Bound for stopping one device-managed kthread; a thread that ignores stop is reported.")
         long stop_timeout_ms() default 5_000;
 
-        @AttributeDefinition(name = "Caller wait timeout (ms)",
+        @AttributeDefinition(name = "Caller wait timeout (ms)", min = "1", max = "3600000",
                 description = "Longest wait of bind/unbind, driver unregistration and shutdown for the probe worker.")
         long wait_timeout_ms() default 120_000;
     }
@@ -93,7 +93,7 @@ public final class DriverManagerComponent implements DeviceManager {
 
     @Activate
     public DriverManagerComponent(BundleContext ctx, Map<String, Object> props) {
-        HostConfig cfg = config(ctx, props);
+        HostConfig cfg = config(ctx, props, HostConfig.DEFAULTS);
         this.core = new DriverCore(cfg);
         core.setListener(this::post);
         Hashtable<String, Object> msfProps = new Hashtable<>();
@@ -104,20 +104,23 @@ public final class DriverManagerComponent implements DeviceManager {
                 cfg.stopTimeout().toMillis());
     }
 
-    /** Configuration values, then framework properties {@code kdrv.<key>}, then defaults; a bad value is logged. */
-    private static HostConfig config(BundleContext ctx, Map<String, Object> props) {
-        try {
-            return CoreConfig.from(props, key -> ctx.getProperty("kdrv." + key));
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}; using the defaults {}", e.getMessage(), HostConfig.DEFAULTS);
-            return HostConfig.DEFAULTS;
+    /**
+     * Configuration values, then framework properties {@code kdrv.<key>}, then defaults; a bad value is logged
+     * naming its key and only that key keeps its value from {@code previous}.
+     */
+    private static HostConfig config(BundleContext ctx, Map<String, Object> props, HostConfig previous) {
+        List<String> problems = new ArrayList<>();
+        HostConfig cfg = CoreConfig.from(props, key -> ctx.getProperty("kdrv." + key), previous, problems);
+        for (String p : problems) {
+            LOG.error("kdrv core: {}", p);
         }
+        return cfg;
     }
 
     /** New timeouts apply in place: no reactivation, so devices are not removed and probed again. */
     @Modified
     void modified(BundleContext ctx, Map<String, Object> props) {
-        HostConfig cfg = config(ctx, props);
+        HostConfig cfg = config(ctx, props, core.config());
         core.reconfigure(cfg);
         LOG.info("kdrv core reconfigured: {}", cfg);
     }

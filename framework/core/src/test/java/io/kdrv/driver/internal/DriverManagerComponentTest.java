@@ -104,8 +104,14 @@ class DriverManagerComponentTest {
         component.modified(context(Map.of()), Map.of("probe.timeout.ms", 1234L, "stop.timeout.ms", "0x10"));
         assertEquals(Duration.ofMillis(1234), core.config().probeTimeout());
         assertEquals(Duration.ofMillis(16), core.config().stopTimeout());
-        component.modified(context(Map.of()), Map.of("probe.timeout.ms", "soon"));
-        assertEquals(HostConfig.DEFAULTS, core.config(), "a bad value is logged and the defaults apply");
+        // A bad value is rejected for its key alone: that key keeps its previous value, the others apply.
+        component.modified(context(Map.of()), Map.of("probe.timeout.ms", "soon", "stop.timeout.ms", 2e9,
+                "remove.timeout.ms", 777));
+        assertEquals(Duration.ofMillis(1234), core.config().probeTimeout(), "previous value kept");
+        assertEquals(Duration.ofMillis(16), core.config().stopTimeout(), "over the upper bound: previous value kept");
+        assertEquals(Duration.ofMillis(777), core.config().removeTimeout());
+        component.modified(context(Map.of()), Map.of());
+        assertEquals(HostConfig.DEFAULTS, core.config(), "keys removed: the defaults apply again");
     }
 
     @Test
