@@ -7,7 +7,9 @@ import io.kdrv.board.KdrvBoard;
 import io.kdrv.driver.spi.Board;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.BundleContext;
@@ -60,11 +62,14 @@ public final class BoardComponent {
     private final Map<String, BoardPlatform> platformServices = new ConcurrentHashMap<>();
     private final FrameworkListener startupCheck = this::frameworkEvent;
 
+    private static final String KEY_PLATFORM = "platform";
+
     private final Object lock = new Object();
     // guarded by lock
     private BundleContext bundleContext;
     private String platformProperty;
-    private BoardConfig config;
+    private String platformSetting;    // the accepted kdrv.board 'platform' value
+    private IrqSettings irqSettings;   // the accepted IRQ keys of kdrv.board
     private boolean active;
     private Running running;           // the registered board, null when none
     private boolean reopen;            // a configuration change needs a new board even on the same platform
@@ -79,16 +84,55 @@ public final class BoardComponent {
     }
 
     @Activate
-    void activate(BundleContext bc, BoardConfig cfg) {
+    void activate(BundleContext bc, Map<String, Object> props) {
         String property = bc.getProperty(Boards.PLATFORM_PROPERTY); // framework calls before taking the lock
         bc.addFrameworkListener(startupCheck);
         synchronized (lock) {
             bundleContext = bc;
             platformProperty = property;
-            config = cfg;
+            accept(props);
             active = true;
         }
         reconcile();
+    }
+
+    /**
+     * Takes the configuration key by key (the raw map, not SCR's coercion into {@link BoardConfig}, so a bad value
+     * is named and rejected alone): a bad key is logged naming it and keeps its value in force, or its default on
+     * activation, so one typo does not close the board and remove every device.
+     *
+     * @return true when the IRQ settings changed (a running board must be reopened)
+     */
+    private boolean accept(Map<String, Object> props) {
+        List<String> problems = new ArrayList<>();
+        IrqSettings previous = irqSettings != null ? irqSettings : IrqSettings.DEFAULTS;
+        IrqSettings irq = IrqSettings.from(props, previous, problems);
+        Object p = props.get(KEY_PLATFORM);
+        String platform = null;
+        if (p == null) {
+            platform = Boards.AUTO;
+        } else if (!(p instanceof String s)) {
+            problems.add("configuration kdrv.board key 'platform': must be a String, got "
+                    + p.getClass().getSimpleName());
+        } else if (s.isBlank() || s.strip().equalsIgnoreCase(Boards.AUTO)) {
+            platform = s;
+        } else {
+            try {
+                Boards.resolvePlatform(Path.of(Boards.DEVICE_TREE_MODEL), s); // syntax only: no detection
+                platform = s;
+            } catch (IllegalArgumentException e) {
+                problems.add("configuration kdrv.board key 'platform': " + e.getMessage());
+            }
+        }
+        String keptPlatform = platformSetting != null ? platformSetting : "auto";
+        for (String problem : problems) {
+            LOG.error("kdrv board: {}{}", problem,
+                    problem.contains("key 'platform'") ? "; keeping " + keptPlatform : "");
+        }
+        platformSetting = platform != null ? platform : keptPlatform;
+        boolean changed = !irq.equals(irqSettings);
+        irqSettings = irq;
+        return changed;
     }
 
     /** Once the framework has started every bundle, a platform still missing is an error, not a start-order race. */
@@ -103,12 +147,9 @@ public final class BoardComponent {
     }
 
     @Modified
-    void modified(BoardConfig cfg) {
+    void modified(Map<String, Object> props) {
         synchronized (lock) {
-            reopen |= config == null || config.irq_fifo_capacity() != cfg.irq_fifo_capacity()
-                    || config.irq_kernel_buffer() != cfg.irq_kernel_buffer()
-                    || config.irq_kernel_debounce_us() != cfg.irq_kernel_debounce_us();
-            config = cfg;
+            reopen |= accept(props);
             platformLeft = false;
         }
         reconcile();
@@ -222,7 +263,7 @@ public final class BoardComponent {
         }
         String name;
         try {
-            name = Boards.resolvePlatform(Path.of(Boards.DEVICE_TREE_MODEL), config.platform(), platformProperty);
+            name = Boards.resolvePlatform(Path.of(Boards.DEVICE_TREE_MODEL), platformSetting, platformProperty);
         } catch (IllegalArgumentException e) {
             if (running != null) {
                 return new Stop(running);
@@ -249,13 +290,7 @@ public final class BoardComponent {
             }
             return report(false, missingPlatformMessage(name));
         }
-        IrqSettings irq;
-        try {
-            irq = IrqSettings.of(config);
-        } catch (IllegalArgumentException e) {
-            return report(true, e.getMessage() + " (configuration kdrv.board)");
-        }
-        return new Open(name, wanted, irq, bundleContext, lastError);
+        return new Open(name, wanted, irqSettings, bundleContext, lastError);
     }
 
     /** A log step, once per distinct problem (not on every re-selection). */

@@ -68,21 +68,55 @@ class BoardComponentTest {
         }
     }
 
-    static BoardConfig config(int fifoCapacity) {
+    static Map<String, Object> config(int fifoCapacity) {
         return config("mock", fifoCapacity);
     }
 
-    static BoardConfig config(String platform, int fifoCapacity) {
-        return (BoardConfig) Proxy.newProxyInstance(BoardConfig.class.getClassLoader(),
-                new Class<?>[] {BoardConfig.class}, (proxy, m, args) -> switch (m.getName()) {
-                    case "platform" -> platform;
-                    case "irq_fifo_capacity" -> fifoCapacity;
-                    case "annotationType" -> BoardConfig.class;
-                    case "toString" -> "BoardConfig[fifo=" + fifoCapacity + "]";
-                    case "hashCode" -> fifoCapacity;
-                    case "equals" -> proxy == args[0];
-                    default -> m.getDefaultValue();
-                });
+    static Map<String, Object> config(String platform, int fifoCapacity) {
+        return Map.of("platform", platform, IrqSettings.KEY_FIFO_CAPACITY, fifoCapacity);
+    }
+
+    @Test
+    @Timeout(60)
+    void aBadValueIsRejectedForItsKeyAloneAndTheBoardStaysUp() {
+        FakeContext fake = new FakeContext();
+        BoardComponent c = new BoardComponent();
+        BoardPlatform mock = TestSupport.pi4jMock(28);
+        c.addPlatform(mock, MOCK);
+        c.activate(fake.context(), config(32));
+        assertEquals(1, fake.registered.size());
+        KdrvBoard first = fake.registered.getLast();
+
+        // 2e9 would allocate a 2-billion-entry FIFO per IRQ (OutOfMemoryError); "abc" and a bad platform are typos.
+        c.modified(Map.of("platform", "no such!", IrqSettings.KEY_FIFO_CAPACITY, 2e9,
+                IrqSettings.KEY_KERNEL_BUFFER, "abc"));
+        assertEquals(1, fake.registered.size(), "rejected values change nothing: the board is not reopened");
+        assertEquals(1, fake.live.get());
+        assertTrue(!first.isClosed(), "the board and its devices stay up");
+
+        c.modified(Map.of("platform", "mock", IrqSettings.KEY_FIFO_CAPACITY, 64));
+        assertEquals(2, fake.registered.size(), "a valid change still applies");
+        assertEquals(1, fake.live.get());
+        c.removePlatform(mock, MOCK);
+        c.deactivate();
+    }
+
+    @Test
+    void irqKeysAreCheckedOneByOne() {
+        IrqSettings prev = new IrqSettings(32, 8, java.time.Duration.ofNanos(5000));
+        List<String> problems = new java.util.ArrayList<>();
+        IrqSettings s = IrqSettings.from(Map.of(IrqSettings.KEY_FIFO_CAPACITY, 2e9, IrqSettings.KEY_KERNEL_BUFFER,
+                "abc", IrqSettings.KEY_KERNEL_DEBOUNCE, "250"), prev, problems);
+        assertEquals(new IrqSettings(32, 8, java.time.Duration.ofNanos(250_000)), s);
+        assertEquals(List.of(
+                "configuration kdrv.board key 'irq.fifo.capacity': must be 1..65536, got 2000000000; keeping 32",
+                "configuration kdrv.board key 'irq.kernel.buffer': expected an integer 0..1024, got String \"abc\"; "
+                        + "keeping 8"), problems);
+        problems.clear();
+        assertEquals(IrqSettings.DEFAULTS, IrqSettings.from(Map.of(), prev, problems), "absent keys: defaults");
+        assertEquals(List.of(), problems);
+        IrqSettings.from(Map.of(IrqSettings.KEY_KERNEL_DEBOUNCE, 1_000_001), prev, problems);
+        assertEquals(1, problems.size(), problems.toString());
     }
 
     /** Runs {@code body} on a kthread and waits (bounded) for it: a lock held by the caller would make it hang. */
