@@ -10,7 +10,8 @@ import java.util.Map;
  * @param compatible compatible strings, most specific first
  * @param state      binding state
  * @param driver     bound (or probing/failed) driver's id, {@code null} when none
- * @param reason     deferral reason or failure message, {@code null} otherwise
+ * @param reason     deferral reason or failure message; for an UNBOUND device what it waits for (a driver forced by
+ *                   node key {@code driver} that is not registered); {@code null} otherwise
  * @param properties node keys and values
  * @param probes     successful probes of this node so far
  * @param removes    removes of this node so far

@@ -62,9 +62,16 @@ final class DeviceBinder {
         }
         DriverEntry d = matcher.bestMatch(dev);
         if (d == null) {
+            // A forced driver that does not exist is a typo as often as a driver still to come: say which, so
+            // kdrv:devices and kdrv:deferred show it instead of a silent UNBOUND.
+            String forced = dev.node().forcedDriver();
+            String why = forced == null ? null : "waiting for driver " + Props.printable(forced)
+                    + " (forced by node key 'driver'; registered drivers: " + matcher.ids() + ")";
             if (s != DeviceState.UNBOUND) {
                 dev.driver = null;
-                states.transition(dev, DeviceState.UNBOUND, null, null);
+                states.transition(dev, DeviceState.UNBOUND, null, why);
+            } else {
+                dev.noteUnbound(why);
             }
             return;
         }

@@ -102,6 +102,13 @@ final class DeviceImpl implements Device {
         this.reason = reason;
     }
 
+    /** Why an UNBOUND device waits (null: it does not); not a state change, so no listener is told. */
+    synchronized void noteUnbound(String why) {
+        if (state == DeviceState.UNBOUND) {
+            this.reason = why;
+        }
+    }
+
     synchronized void countProbe() {
         probes++;
     }

@@ -206,8 +206,8 @@ final class DriverCore implements DeviceManager, AutoCloseable {
     public List<DeviceInfo> deferred() {
         List<DeviceInfo> out = new ArrayList<>();
         for (DeviceInfo i : devices()) {
-            if (i.state() == DeviceState.DEFERRED) {
-                out.add(i);
+            if (i.state() == DeviceState.DEFERRED || i.state() == DeviceState.UNBOUND && i.reason() != null) {
+                out.add(i); // UNBOUND with a reason: waiting for a forced driver
             }
         }
         return out;

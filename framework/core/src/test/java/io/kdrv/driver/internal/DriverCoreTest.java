@@ -66,6 +66,23 @@ class DriverCoreTest extends CoreTestBase {
                 core.drivers());
     }
 
+    @Test
+    void aForcedDriverThatDoesNotExistIsTheReasonShown() {
+        driver("d/keys", "gpio-keys");
+        core.nodeUpdated("p1", node("k0", "gpio-keys", "driver", "d/typo"));
+        idle();
+        assertEquals(DeviceState.UNBOUND, info("k0").state());
+        assertEquals("waiting for driver \"d/typo\" (forced by node key 'driver'; registered drivers: [d/keys])",
+                info("k0").reason());
+        assertEquals(List.of("k0"), core.deferred().stream().map(DeviceInfo::name).toList(),
+                "kdrv:deferred lists it with that reason");
+        driver("d/typo", "other");
+        idle();
+        assertEquals(DeviceState.BOUND, info("k0").state(), "the forced driver arriving binds it");
+        assertNull(info("k0").reason());
+        assertEquals(List.of(), core.deferred());
+    }
+
     // ------------------------------------------------------------------------------------------------ threads
 
     @Test
