@@ -63,7 +63,14 @@ final class DriverCore implements DeviceManager, AutoCloseable {
 
     /** New time bounds; they apply to the next wait (a running wait keeps its bound). */
     public void reconfigure(HostConfig c) {
-        this.config = Objects.requireNonNull(c, "config");
+        Objects.requireNonNull(c, "config");
+        HostConfig old = this.config;
+        this.config = c;
+        if (!c.equals(old)) {
+            // A device may have FAILED because of the old bounds (a probe timeout too short): the fix retries it,
+            // as a driver registration would. Devices unbound by hand stay unbound.
+            queue.queue("core reconfigured", this::doRetryFailed);
+        }
     }
 
     public void setListener(Listener l) {
@@ -347,6 +354,15 @@ final class DriverCore implements DeviceManager, AutoCloseable {
             boolean candidate = s == DeviceState.UNBOUND || s == DeviceState.DEFERRED || s == DeviceState.FAILED;
             if (candidate && !dev.manualUnbound && matcher.bestMatch(dev) == d) {
                 binder.probe(dev, d);
+            }
+        }
+    }
+
+    private void doRetryFailed() {
+        for (DeviceImpl dev : devices.inOrder(DeviceBinder.BY_REGISTRATION)) {
+            if (dev.state() == DeviceState.FAILED && !dev.manualUnbound) {
+                LOG.info("device {}: core configuration changed; retrying its failed probe", dev.name());
+                binder.attach(dev);
             }
         }
     }

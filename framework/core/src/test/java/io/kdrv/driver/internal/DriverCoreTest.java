@@ -67,6 +67,31 @@ class DriverCoreTest extends CoreTestBase {
     }
 
     @Test
+    void devicesThatFailedAreRetriedWhenTheCoreConfigurationIsFixed() {
+        core.close();
+        core = new DriverCore(config().withProbeTimeout(Duration.ofMillis(300)));
+        java.util.concurrent.CountDownLatch slow = stuckLatch();
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        TestDriver d = newDriver("d/slow");
+        d.onProbe = dev -> {
+            if (probes.incrementAndGet() == 1) {
+                slow.await(); // longer than the (too short) probe timeout
+            }
+        };
+        register(d, "x");
+        core.nodeUpdated("p1", node("x0", "x"));
+        idle();
+        assertEquals(DeviceState.FAILED, info("x0").state());
+        core.reconfigure(config().withProbeTimeout(Duration.ofMillis(300))); // unchanged: no retry
+        idle();
+        assertEquals(DeviceState.FAILED, info("x0").state());
+        core.reconfigure(config());
+        idle();
+        assertEquals(DeviceState.BOUND, info("x0").state(), "the fix retries the failed probe");
+        assertEquals(2, probes.get());
+    }
+
+    @Test
     void aForcedDriverThatDoesNotExistIsTheReasonShown() {
         driver("d/keys", "gpio-keys");
         core.nodeUpdated("p1", node("k0", "gpio-keys", "driver", "d/typo"));
