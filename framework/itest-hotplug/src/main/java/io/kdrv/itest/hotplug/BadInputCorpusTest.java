@@ -82,8 +82,17 @@ class BadInputCorpusTest extends HotplugTestBase {
                 node("hp-bn-noname", "key 'name': missing", "compatible", ok),
                 node("hp-bn-intname", "key 'name': must be a String, got", "name", 42, "compatible", ok),
                 node("hp-bn-emptyname", "key 'name': must not be empty", "name", "", "compatible", ok),
-                node("hp-bn-badchars", "key 'name': \"hp bad/name\" has characters outside", "name", "hp bad/name",
+                node("hp-bn-badchars", "key 'name': \"hp bad/name\" does not match [a-z0-9][a-z0-9_-]*", "name", "hp bad/name",
                         "compatible", ok),
+                // Felix Configuration Admin maps each dot of a PID to a directory: x.y and x..y would share a file
+                node("hp-bn-dots", "key 'name': \"hp.bn..dots\" does not match [a-z0-9][a-z0-9_-]*", "name", "hp.bn..dots",
+                        "compatible", ok),
+                node("hp-bn-upper", "key 'name': \"HP-bn\" does not match [a-z0-9][a-z0-9_-]*", "name", "HP-bn", "compatible", ok),
+                node("hp-bn-long", "is 300 characters long, at most 64 allowed", "name", "h".repeat(300),
+                        "compatible", ok),
+                // a newline, NUL or ESC in a name is escaped: the error stays one line and forges none
+                node("hp-bn-newline", "key 'name': \"hp\\n[main] INFO forged\\u0000\\u001b[2J\" does not match [a-z0-9][a-z0-9_-]*",
+                        "name", "hp\n[main] INFO forged\u0000\u001b[2J", "compatible", ok),
                 node("hp-bn-nocompat", "key 'compatible': missing", "name", "hp-bn-nocompat"),
                 node("hp-bn-emptycompat", "key 'compatible'", "name", "hp-bn-emptycompat", "compatible",
                         new String[0]),
@@ -170,7 +179,7 @@ class BadInputCorpusTest extends HotplugTestBase {
                 file("array.json", "[1, 2]", "the document must be an object"),
                 file("devices-number.json", "{\"devices\": 5}", "\"devices\" must be an array"),
                 file("no-devices.json", "{\"platform\": \"mock\"}", "missing \"devices\" array"),
-                file("platform-number.json", "{\"platform\": 3, \"devices\": []}", "\"platform\" must be a string"),
+                file("platform.json", "{\"platform\": \"mock\", \"devices\": []}", "top-level key \"platform\" ignored"),
                 file("unknown-key.json", "{\"devices\": [], \"extra\": 1}", "unknown top-level key \"extra\""),
                 file("item-number.json", "{\"devices\": [42]}", "devices[0] must be an object"),
                 file("no-name.json", "{\"devices\": [{\"compatible\": [\"kdrv,test-driver\"]}]}", "key 'name'"),
@@ -219,7 +228,7 @@ class BadInputCorpusTest extends HotplugTestBase {
 
         // a valid board file still loads, and its node binds
         Path good = Files.writeString(dir.resolve("good.json"),
-                "{\"platform\": \"mock\", \"devices\": [{\"name\": \"hp-bf-ok\", \"compatible\": [\"kdrv,test-driver\"], "
+                "{\"devices\": [{\"name\": \"hp-bf-ok\", \"compatible\": [\"kdrv,test-driver\"], "
                         + "\"gpios\": [11]}]}");
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("path", good.toString());
@@ -227,6 +236,100 @@ class BadInputCorpusTest extends HotplugTestBase {
         awaitState("hp-bf-ok", DeviceState.BOUND);
         assertEquals("hp-bf-ok", Await.value("GPIO 11 claimed", () -> line(11), () -> board.lines().toString()).owner());
         assertStillWorks("hp-bf-valid");
+    }
+
+    // ------------------------------------------------------------------------------------------ input limits
+
+    @Test
+    void boardFilesThatAreNotSmallRegularFilesAreRefusedAndCommasInPathsWork() throws Exception {
+        installDriver(driverJar());
+        dir = Files.createTempDirectory("kdrv-boardfiles-");
+        boardFileConfig = cm.getConfiguration(BOARDFILE_PID, "?");
+        List<String> failures = new ArrayList<>();
+        Path big = dir.resolve("big.json");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            raf.setLength(100L << 20); // sparse: 100 MB that would end in an OutOfMemoryError inside SCR
+        }
+        Path fifo = dir.resolve("fifo.json");
+        boolean haveFifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor() == 0;
+        List<String[]> corpus = new ArrayList<>(List.of(
+                new String[] {big.toString(), "104857600 bytes, larger than the limit of 1048576 bytes"},
+                new String[] {dir.toString(), "not a regular file (a directory)"}));
+        if (Files.exists(Path.of("/dev/zero"))) {
+            corpus.add(new String[] {"/dev/zero", "not a regular file (a device, FIFO or socket)"});
+        }
+        if (haveFifo) { // a FIFO without a writer would block the loading thread forever if opened
+            corpus.add(new String[] {fifo.toString(), "not a regular file (a device, FIFO or socket)"});
+        }
+        for (String[] c : corpus) {
+            long mark = LogCapture.mark();
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("path", c[0]);
+            boardFileConfig.update(props);
+            try {
+                LogCapture.await(mark, "board file " + c[0] + ": ", c[1]);
+            } catch (AssertionError e) {
+                failures.add(c[0] + ": " + e.getMessage());
+            }
+        }
+        assertTrue(failures.isEmpty(), () -> "inputs without a clear error:\n" + String.join("\n", failures));
+        System.out.printf("[bad input] %d board files that are not small regular files refused naming the file%n",
+                corpus.size());
+
+        // a path with a comma is one path in the String[] form: no splitting
+        Path comma = Files.writeString(dir.resolve("board,comma.json"),
+                "{\"devices\": [{\"name\": \"hp-bf-comma\", \"compatible\": [\"kdrv,test-driver\"], \"gpios\": [12]}]}");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("path", new String[] {comma.toString()});
+        boardFileConfig.update(props);
+        awaitState("hp-bf-comma", DeviceState.BOUND);
+        assertStillWorks("hp-bf-limits-valid");
+    }
+
+    @Test
+    void badValuesOfKdrvsOwnConfigurationAreRejectedPerKeyAndDevicesStay() throws Exception {
+        installDriver(driverJar());
+        createNode("hp-bc-dev");
+        awaitState("hp-bc-dev", DeviceState.BOUND);
+        long probes = device("hp-bc-dev").probes();
+        Configuration boardCfg = cm.getConfiguration("kdrv.board", "?");
+        Configuration coreCfg = cm.getConfiguration("kdrv.core", "?");
+        try {
+            long mark = LogCapture.mark();
+            Hashtable<String, Object> bad = new Hashtable<>();
+            bad.put("irq.fifo.capacity", 2e9); // was an OutOfMemoryError with the key not named
+            bad.put("irq.kernel.buffer", "abc");
+            boardCfg.update(bad);
+            LogCapture.await(mark, "key 'irq.fifo.capacity': must be 1..65536, got 2000000000; keeping 1024");
+            LogCapture.await(mark, "key 'irq.kernel.buffer': expected an integer 0..1024, got String \"abc\"");
+
+            Hashtable<String, Object> badCore = new Hashtable<>();
+            badCore.put("probe.timeout.ms", "soon");
+            badCore.put("stop.timeout.ms", 99_999_999_999L);
+            coreCfg.update(badCore);
+            LogCapture.await(mark, "configuration kdrv.core key 'probe.timeout.ms'", "keeping 30000 ms");
+            LogCapture.await(mark, "configuration kdrv.core key 'stop.timeout.ms': must be 1..3600000 ms");
+            awaitIdle();
+            DeviceInfo d = device("hp-bc-dev");
+            assertEquals(DeviceState.BOUND, d.state(), "bad values of kdrv's own PIDs remove no device");
+            assertEquals(probes, d.probes(), "and do not re-probe it");
+            System.out.println("[bad input] 4 bad values of kdrv.board and kdrv.core rejected naming the key; "
+                    + "devices stayed bound");
+        } finally {
+            coreCfg.delete();
+            boardCfg.delete();
+        }
+        // a forced driver that does not exist is the reason shown, not a silent UNBOUND
+        Hashtable<String, Object> forced = new Hashtable<>();
+        forced.put("name", "hp-bc-forced");
+        forced.put("compatible", new String[] {COMPATIBLE});
+        forced.put("driver", "no-such/driver");
+        createRawNode("hp-bc-forced", forced);
+        String reason = Await.value("hp-bc-forced in kdrv:deferred", () -> manager.deferred().stream()
+                .filter(i -> i.name().equals("hp-bc-forced")).findFirst().map(DeviceInfo::reason),
+                () -> manager.devices().toString());
+        assertTrue(reason.contains("waiting for driver \"no-such/driver\" (forced by node key 'driver'"), reason);
+        assertStillWorks("hp-bc-valid");
     }
 
     // ------------------------------------------------------------------------------------------ shell arguments

@@ -212,6 +212,18 @@ class FaultInjectionTest extends HotplugTestBase {
             // fixture's leak check waits for that
             Await.until("abandoned call kthread of hp-blocked exits", () -> Kthreads.list().stream()
                     .noneMatch(k -> k.name().startsWith("kdrv-call/") && "device hp-blocked".equals(k.owner())));
+
+            // fixing the bound retries the device that failed because of it (it used to stay FAILED)
+            long fixed = LogCapture.mark();
+            timeouts.put("probe.timeout.ms", 20_000);
+            core.update(timeouts);
+            LogCapture.await(fixed, "device hp-blocked: core configuration changed; retrying its failed probe");
+            // the test driver fails by itself after its 2 s block: now that the probe may run that long, that
+            // is the reason recorded, not the timeout
+            Await.until("hp-blocked probed again under the new bound", () -> {
+                DeviceInfo d = device("hp-blocked");
+                return d.state() == DeviceState.FAILED && d.reason().contains("probe blocked for 2000 ms");
+            }, () -> device("hp-blocked").toString());
         } finally {
             long restored = LogCapture.mark();
             core.delete();
