@@ -13,6 +13,7 @@ import io.kdrv.testing.KdrvTestBed;
 import io.kdrv.testing.await.Await;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * OSGi), fresh for each test, and fails a test that leaves a kthread running.
  */
 @ExtendWith(KdrvExtension.class)
+@Timeout(60) // also when run from an IDE, without the build's default timeout
 class TemperatureDriverTest {
     private static final String COMPATIBLE = "${compatible}";
     private static final int BUS = 1;

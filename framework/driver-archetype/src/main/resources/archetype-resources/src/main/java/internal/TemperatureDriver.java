@@ -46,8 +46,8 @@ public final class TemperatureDriver implements Driver {
 
     @Override
     public void probe(Device dev) throws Exception {
-        String where = dev.name() + " (i2c bus " + dev.getInt("i2c-bus") + ", address "
-                + Registers.hex(dev.getInt("reg")) + ")";
+        String where = dev.name() + " (i2c bus " + dev.getInt(NodeKey.I2C_BUS.name()) + ", address "
+                + Registers.hex(dev.getInt(NodeKey.REG.name())) + ")";
         I2C i2c = dev.i2c(); // claims the address; released by devres
         int id = i2c.readRegister(Registers.ID);
         if (id != Registers.CHIP_ID) {
