@@ -145,21 +145,50 @@ public interface Device {
 
     // ---- devres: board ----
 
-    /** The GPIO input whose line is node key {@code key} (entry {@code index} of an int array). */
-    DigitalInput gpioInput(String key, int index) throws ProbeDeferredException;
+    /**
+     * The line configuration of entry {@code index} of node key {@code key}, from the node's flags key
+     * {@link LineConfig#flagsKey(String) LineConfig.flagsKey(key)} ({@code gpios} &rarr; {@code gpio-flags}): a
+     * String[] with one {@link LineConfig#parse flags entry} per line, or a single entry for every line; no flags
+     * key is {@link LineConfig#DEFAULT}. Plain data, so it works the same in board files and Configuration Admin.
+     *
+     * @throws DeviceConfigException naming this device and the flags key: an unknown or conflicting flag word, or
+     *         an entry count that is neither 1 nor the number of lines
+     */
+    LineConfig gpioConfig(String key, int index) throws DeviceConfigException;
+
+    /**
+     * The GPIO input whose line is node key {@code key} (entry {@code index} of an int array), requested with
+     * {@code config}. With active-low the input (and IRQ edges and levels) is logical: HIGH = active.
+     */
+    DigitalInput gpioInput(String key, int index, LineConfig config) throws ProbeDeferredException;
+
+    /** The GPIO input whose line is node key {@code key} (entry {@code index}) with its {@link #gpioConfig}. */
+    default DigitalInput gpioInput(String key, int index) throws ProbeDeferredException {
+        return gpioInput(key, index, gpioConfig(key, index));
+    }
 
     default DigitalInput gpioInput(String key) throws ProbeDeferredException {
         return gpioInput(key, 0);
     }
 
     /**
-     * The GPIO output whose line is node key {@code key} (entry {@code index}); driven to {@code offState} when claimed
-     * and again when it is released (remove, probe failure, unplug). Pass HIGH for active-low wiring, so a released
-     * line leaves an active-low LED or relay off.
+     * The GPIO output whose line is node key {@code key} (entry {@code index}), requested with {@code config};
+     * driven to {@code offState} when claimed and again when it is released (remove, probe failure, unplug).
+     * Levels are logical: with active-low in {@code config}, LOW (off) leaves the line physically high, so a
+     * released line leaves an active-low LED or relay off.
      *
      * @throws IllegalStateException if the line is claimed by another device (message names both)
      */
-    DigitalOutput gpioOutput(String key, int index, DigitalState offState) throws ProbeDeferredException;
+    DigitalOutput gpioOutput(String key, int index, LineConfig config, DigitalState offState)
+            throws ProbeDeferredException;
+
+    /**
+     * {@link #gpioOutput(String, int, LineConfig, DigitalState)} with the node's {@link #gpioConfig}. Without an
+     * {@code active-low} flag, pass HIGH for active-low wiring.
+     */
+    default DigitalOutput gpioOutput(String key, int index, DigitalState offState) throws ProbeDeferredException {
+        return gpioOutput(key, index, gpioConfig(key, index), offState);
+    }
 
     /** {@link #gpioOutput(String, int, DigitalState)} with LOW as the off state. */
     default DigitalOutput gpioOutput(String key, int index) throws ProbeDeferredException {

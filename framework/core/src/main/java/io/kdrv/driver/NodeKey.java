@@ -49,6 +49,16 @@ public final class NodeKey {
 
     /** The I2C bus of {@link Device#i2c()} ({@code i2c-bus}, int &ge; 0, default 1). */
     public static final NodeKey I2C_BUS = ofInt("i2c-bus").defaultValue(1).min(0).description("I2C bus number");
+    /**
+     * The flags key of the GPIO lines in {@code linesKey} ({@link LineConfig#flagsKey}: {@code gpios} &rarr;
+     * {@code gpio-flags}), String[], optional: what {@link Device#gpioConfig} reads. Declare it next to the lines key.
+     */
+    public static NodeKey ofLineFlags(String linesKey) {
+        return ofStringArray(LineConfig.flagsKey(linesKey)).description("flags of the '" + linesKey
+                + "' lines (pull-up|pull-down|bias-disabled|open-drain|open-source|active-low|debounce-us=N), "
+                + "one entry per line or one for all");
+    }
+
     /** The I2C address of {@link Device#i2c()} ({@code reg}, int &ge; 0, required; {@code "0x76"} accepted). */
     public static final NodeKey REG = ofInt("reg").required().min(0).description("I2C address");
 

@@ -189,6 +189,40 @@ class GpioKeysTest {
     }
 
     @Test
+    void pullUpActiveLowFlagsMakeAnUnconnectedButtonReleased() throws Exception {
+        bed.register(driver, "gpio-keys");
+        // Nothing drives the lines: the pull-ups hold them high, which active-low reads as released.
+        DeviceInfo d = bed.addDevice("pad", "gpio-keys", "gpios", new int[] {5, 6}, "labels",
+                new String[] {"up", "down"}, "gpio-flags", "pull-up|active-low", "debounce-ms", 0);
+        assertEquals(DeviceState.BOUND, d.state(), d.reason());
+        assertEquals(List.of(new GpioKeys.Key(5, 0, "up", false, 0), new GpioKeys.Key(6, 0, "down", false, 0)),
+                driver.keys("pad").orElseThrow().keys());
+
+        bed.mock().setInput(6, false);  // the button shorts the line to ground
+        List<Event> got = events.await(1, WAIT);
+        assertEquals("down", got.get(0).getProperty(KeyEvents.LABEL));
+        assertTrue(pressed(got.get(0)));
+        bed.mock().disconnect(6);       // let go: the pull-up wins again
+        got = events.await(2, WAIT);
+        assertFalse(pressed(got.get(1)));
+    }
+
+    @Test
+    void badLineFlagsFailTheDeviceNamingTheKeyAndOthersKeepWorking() throws Exception {
+        bed.register(driver, "gpio-keys");
+        assertFailed(bed.addDevice("k1", "gpio-keys", "gpios", 17, "codes", 1, "gpio-flags", "pull-up|pull-down"),
+                "device k1", "key 'gpio-flags'", "pull-up conflicts with pull-down");
+        assertFailed(bed.addDevice("k2", "gpio-keys", "gpios", 18, "codes", 1, "gpio-flags", "pullup"),
+                "device k2", "key 'gpio-flags'", "unknown flag 'pullup'");
+        assertFalse(bed.mock().isOpen(17), "nothing claimed for a bad node");
+        DeviceInfo ok = bed.addDevice("k3", "gpio-keys", "gpios", 19, "codes", 2, "gpio-flags", "pull-down",
+                "debounce-ms", 0);
+        assertEquals(DeviceState.BOUND, ok.state(), ok.reason());
+        bed.mock().pulse(19);
+        assertEquals(2, events.await(2, WAIT).size());
+    }
+
+    @Test
     void oneIrqKthreadPerKeyWhileBoundAndNoneAfterUnbind() throws Exception {
         bed.register(driver, "gpio-keys");
         bed.addDevice("pad", "gpio-keys", "gpios", new int[] {5, 6}, "codes", new int[] {103, 108});

@@ -170,6 +170,31 @@ class LedsGpioTest {
     }
 
     @Test
+    void activeLowFlagDrivesTheLineLowWhenLitAndOpenDrainReleasesIt() {
+        bed.register(driver, "gpio-leds");
+        DeviceInfo d = bed.addDevice("sink", "gpio-leds", "gpios", new int[] {23, 24}, "trigger", "default-on",
+                "gpio-flags", new String[] {"active-low", "active-low|open-drain"});
+        assertEquals(DeviceState.BOUND, d.state(), d.reason());
+        assertEquals(DigitalState.LOW, bed.mock().output(23), "on = low");
+        assertEquals(DigitalState.LOW, bed.mock().output(24));
+        assertTrue(bed.mock().outputDriven(24), "open drain sinks the LED current");
+        bed.unbind("sink");
+        assertEquals(DigitalState.HIGH, bed.mock().output(23), "released line stays at the off level");
+        assertEquals(DigitalState.HIGH, bed.mock().output(24), "open drain released: the pull-up keeps it dark");
+        assertEquals(List.of(DigitalState.HIGH, DigitalState.LOW, DigitalState.HIGH),
+                transitions(23).stream().map(LevelChange::level).toList());
+    }
+
+    @Test
+    void badLineFlagsFailNamingDeviceAndKey() {
+        bed.register(driver, "gpio-leds");
+        DeviceInfo d = bed.addDevice("bad", "gpio-leds", "gpios", 25, "gpio-flags", "open-drain|open-source");
+        assertEquals(DeviceState.FAILED, d.state());
+        assertTrue(d.reason().contains("device bad: key 'gpio-flags'"), d.reason());
+        assertFalse(bed.mock().isOpen(25));
+    }
+
+    @Test
     void timerWithOneZeroDelayIsSteadyAndNoDelaysBlinksAtLinuxDefault() {
         bed.register(driver, "gpio-leds");
         bed.addDevice("on", "gpio-leds", "gpios", 24, "trigger", "timer", "delay-on-ms", 100, "delay-off-ms", 0);

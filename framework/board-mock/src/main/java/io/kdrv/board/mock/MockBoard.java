@@ -9,6 +9,7 @@ import io.kdrv.board.BoardPlatform;
 import io.kdrv.board.Boards;
 import io.kdrv.board.KdrvBoard;
 import io.kdrv.board.LineSimulator;
+import io.kdrv.driver.LineConfig;
 import io.kdrv.board.mock.internal.RegisterI2CProvider;
 import io.kdrv.board.mock.internal.SimHooks;
 import io.kdrv.board.mock.internal.SimInput;
@@ -42,9 +43,14 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Inputs: {@link #setInput}, {@link #pulse}, {@link #burst} change a line's level through Pi4J's
  *       {@code MockDigitalInput.mockState}, so the real listener path (an IRQ top half) runs, synchronously on the
  *       calling thread, and only on a real change. A level set on a line nobody opened is kept and becomes the
- *       line's level when it is opened.</li>
+ *       line's level when it is opened. A line nobody drives ({@link #disconnect}, and every line at first) reads
+ *       its pull resistor: HIGH with {@code pull-up}, LOW with {@code pull-down} or none. An input opened
+ *       active-low reads the inverted level, as the driver sees it; {@link #input} is the line's level.</li>
  *   <li>Outputs: {@link #output}, {@link #outputHistory} (every level change, time-stamped, recorded by a Pi4J
- *       listener on the output), {@link #awaitOutput}.</li>
+ *       listener on the output), {@link #awaitOutput}: the line's level, so an active-low output the driver sets
+ *       HIGH shows LOW. Open drain (open source) releases the line instead of driving it high (low): the line then
+ *       shows its pull resistor, HIGH (LOW) without one, as with the usual external pull; {@link #outputDriven}
+ *       tells whether the output drives the line right now.</li>
  *   <li>Simulated devices with a timing model: {@link #addOutputWatcher} reacts to a driver's output change (a
  *       trigger pulse), {@link #setInputAt} injects an edge with the model's timestamp, which the IRQ top half
  *       uses instead of the clock, so pulse widths measured from edge timestamps are exact.</li>
@@ -164,16 +170,30 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
             }
             l.input = level;
             if (l.in != null) {
-                l.in.mockState(level, timestampNanos);
+                l.in.mockState(logical(l), timestampNanos); // as the driver sees it (active-low inverts)
             }
         }
     }
 
-    /** @return the simulated level of input {@code line} (LOW until set) */
+    /**
+     * Stops driving input {@code line}: it floats to its pull resistor (see the class comment); an open input
+     * sees the change like any other.
+     */
+    public void disconnect(int line) {
+        Line l = line(line);
+        synchronized (l) {
+            drive(l, null);
+        }
+    }
+
+    /**
+     * @return the level of input {@code line} on the wire: the driven level, else its pull resistor's (LOW when
+     *         none); not inverted for active-low
+     */
     public DigitalState input(int line) {
         Line l = line(line);
         synchronized (l) {
-            return l.input;
+            return physical(l);
         }
     }
 
@@ -195,7 +215,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
         Line l = line(line);
         DigitalState idle;
         synchronized (l) {
-            idle = l.input;
+            idle = physical(l);
             drive(l, opposite(idle));
         }
         elapse(width);
@@ -217,7 +237,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
         Line l = line(line);
         synchronized (l) {
             for (int i = 0; i < edges; i++) {
-                drive(l, opposite(l.input));
+                drive(l, opposite(physical(l)));
             }
         }
     }
@@ -230,15 +250,29 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
         }
     }
 
-    private void drive(Line l, DigitalState level) { // caller holds l
+    private void drive(Line l, DigitalState level) { // caller holds l; null: not driven
         if (l.out != null) {
             throw new IllegalArgumentException("mock board: GPIO " + l.n + " is open as an output ("
                     + l.out.getName() + "); only inputs can be driven");
         }
         l.input = level;
         if (l.in != null) {
-            l.in.mockState(level); // dispatches to the input's Pi4J listeners on this thread, if the level changed
+            l.in.mockState(logical(l)); // dispatches to the input's Pi4J listeners on this thread, if it changed
         }
+    }
+
+    /** The wire level of an input line: driven, else pulled (a floating line reads LOW). Caller holds l. */
+    private static DigitalState physical(Line l) {
+        if (l.input != null) {
+            return l.input;
+        }
+        return l.inConfig != null && l.inConfig.bias() == LineConfig.Bias.PULL_UP ? DigitalState.HIGH : DigitalState.LOW;
+    }
+
+    /** What the open input reads: the wire level, inverted when requested active-low. Caller holds l. */
+    private static DigitalState logical(Line l) {
+        DigitalState p = physical(l);
+        return l.inConfig != null && l.inConfig.activeLow() ? opposite(p) : p;
     }
 
     private static DigitalState opposite(DigitalState s) {
@@ -267,6 +301,17 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
                 throw new IllegalArgumentException("mock board: GPIO " + line + " has never been opened as an output");
             }
             return l.outputLevel;
+        }
+    }
+
+    /**
+     * Whether output {@code line} drives the line now (false while an open-drain output is high or an open-source
+     * one low, and after the output was released).
+     */
+    public boolean outputDriven(int line) {
+        Line l = line(line);
+        synchronized (l) {
+            return l.out != null && l.outputDriven;
         }
     }
 
@@ -400,8 +445,10 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
     /** Per-line simulation state; the Line object is its lock. */
     private static final class Line {
         final int n;
-        DigitalState input = DigitalState.LOW;
+        DigitalState input;      // driven level, null: not driven (reads the pull)
+        LineConfig inConfig;     // of the open input, null when closed
         SimInput in;
+        boolean outputDriven;
         SimOutput out;
         DigitalState outputLevel;
         final List<LevelChange> history = new ArrayList<>();
@@ -419,7 +466,8 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
             Line l = line(input.line());
             synchronized (l) {
                 l.in = input;
-                return l.input;
+                l.inConfig = input.lineConfig();
+                return logical(l);
             }
         }
 
@@ -429,6 +477,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
             synchronized (l) {
                 if (l.in == input) {
                     l.in = null;
+                    l.inConfig = null;
                 }
             }
         }
@@ -438,7 +487,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
             Line l = line(output.line());
             synchronized (l) {
                 l.out = output;
-                record(l, output.state());
+                record(l, output, output.state());
             }
         }
 
@@ -457,7 +506,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
             Line l = line(output.line());
             LevelChange change;
             synchronized (l) {
-                change = record(l, level);
+                change = record(l, output, level);
             }
             if (change != null) {
                 for (Consumer<LevelChange> w : l.watchers) { // outside the lock: a watcher may drive inputs
@@ -466,10 +515,20 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
             }
         }
 
-        private LevelChange record(Line l, DigitalState level) { // caller holds l
-            if (level != DigitalState.HIGH && level != DigitalState.LOW) {
+        /** Records the wire level for the output's logical {@code value}. Caller holds l. */
+        private LevelChange record(Line l, SimOutput output, DigitalState value) {
+            if (value != DigitalState.HIGH && value != DigitalState.LOW) {
                 return null; // UNKNOWN before the first write: not a level
             }
+            LineConfig c = output.lineConfig();
+            DigitalState wire = c.activeLow() ? opposite(value) : value;
+            boolean released = c.drive() == LineConfig.Drive.OPEN_DRAIN && wire == DigitalState.HIGH
+                    || c.drive() == LineConfig.Drive.OPEN_SOURCE && wire == DigitalState.LOW;
+            l.outputDriven = !released;
+            DigitalState level = !released ? wire
+                    : c.bias() == LineConfig.Bias.PULL_UP ? DigitalState.HIGH
+                    : c.bias() == LineConfig.Bias.PULL_DOWN ? DigitalState.LOW
+                    : wire; // no bias: the external pull (up for open drain, down for open source)
             LevelChange change = new LevelChange(level, System.nanoTime());
             l.outputLevel = level;
             l.history.add(change);

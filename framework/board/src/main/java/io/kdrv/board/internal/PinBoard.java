@@ -20,6 +20,8 @@ import io.kdrv.board.LineInfo;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
+import io.kdrv.driver.LineConfig;
+import io.kdrv.board.LineProperties;
 import io.kdrv.driver.IrqHandler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,18 +108,21 @@ public final class PinBoard implements KdrvBoard {
     }
 
     @Override
-    public Handle<DigitalInput> openInput(Device owner, int line) {
+    public Handle<DigitalInput> openInput(Device owner, int line, LineConfig config) {
+        Objects.requireNonNull(config, "config");
         GpioClaim claim = claimLine(owner, line, "in", () -> inputs.create(DigitalInput.newConfigBuilder(pi4j)
                 .id(ioId(line))
                 .name(owner.name() + " GPIO " + line)
                 .address(line)
                 .debounce(0L) // kdrv debounces in the IRQ top half (per request); Pi4J's would hide edges
+                .load(LineProperties.toProperties(config)) // kernel debounce, if asked for, travels here
                 .build()));
         return new ClaimHandle<>((DigitalInput) claim.io, () -> release(claim));
     }
 
     @Override
-    public Handle<DigitalOutput> openOutput(Device owner, int line, DigitalState offState) {
+    public Handle<DigitalOutput> openOutput(Device owner, int line, LineConfig config, DigitalState offState) {
+        Objects.requireNonNull(config, "config");
         Objects.requireNonNull(offState, "offState");
         GpioClaim claim = claimLine(owner, line, "out", () -> outputs.create(DigitalOutput.newConfigBuilder(pi4j)
                 .id(ioId(line))
@@ -125,6 +130,7 @@ public final class PinBoard implements KdrvBoard {
                 .address(line)
                 .initial(offState)
                 .shutdown(offState) // a released output goes back to its off level: nothing stays on after unplug
+                .load(LineProperties.toProperties(config))
                 .build()));
         return new ClaimHandle<>((DigitalOutput) claim.io, () -> release(claim));
     }

@@ -13,6 +13,7 @@ import io.kdrv.driver.DevresAction;
 import io.kdrv.driver.DevresHandle;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
+import io.kdrv.driver.LineConfig;
 import io.kdrv.driver.IrqHandler;
 import io.kdrv.driver.NodeKey;
 import io.kdrv.driver.ProbeDeferredException;
@@ -498,21 +499,45 @@ final class DeviceImpl implements Device {
     }
 
     @Override
-    public DigitalInput gpioInput(String key, int index) throws ProbeDeferredException {
+    public LineConfig gpioConfig(String key, int index) {
+        int count = getIntArray(key).length;
+        line(key, index); // index range, named
+        String flagsKey = LineConfig.flagsKey(key);
+        String[] flags = getStringArray(flagsKey, null);
+        if (flags == null || flags.length == 0) {
+            return LineConfig.DEFAULT;
+        }
+        if (flags.length != 1 && flags.length != count) {
+            throw new DeviceConfigException(name, flagsKey, flags.length + " entries for " + count
+                    + " lines of '" + key + "' (give one entry per line, or one for all)");
+        }
+        String entry = flags[flags.length == 1 ? 0 : index];
+        try {
+            return LineConfig.parse(entry);
+        } catch (IllegalArgumentException e) {
+            throw new DeviceConfigException(name, flagsKey, e.getMessage());
+        }
+    }
+
+    @Override
+    public DigitalInput gpioInput(String key, int index, LineConfig config) throws ProbeDeferredException {
+        Objects.requireNonNull(config, "config");
         Devres d = active("gpioInput");
         int line = line(key, index);
-        Board.Handle<DigitalInput> h = board().openInput(this, line);
+        Board.Handle<DigitalInput> h = board().openInput(this, line, config);
         DigitalInput in = h.get();
         registerBoard(d, "gpio input " + line + " (" + key + "[" + index + "])", h::close, in);
         return in;
     }
 
     @Override
-    public DigitalOutput gpioOutput(String key, int index, DigitalState offState) throws ProbeDeferredException {
+    public DigitalOutput gpioOutput(String key, int index, LineConfig config, DigitalState offState)
+            throws ProbeDeferredException {
+        Objects.requireNonNull(config, "config");
         Objects.requireNonNull(offState, "offState");
         Devres d = active("gpioOutput");
         int line = line(key, index);
-        Board.Handle<DigitalOutput> h = board().openOutput(this, line, offState);
+        Board.Handle<DigitalOutput> h = board().openOutput(this, line, config, offState);
         DigitalOutput out = h.get();
         registerBoard(d, "gpio output " + line + " (" + key + "[" + index + "])", h::close, out);
         return out;

@@ -8,6 +8,7 @@ import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
 import io.kdrv.driver.IrqHandler;
+import io.kdrv.driver.LineConfig;
 import java.time.Duration;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -32,13 +33,31 @@ public interface Board {
         void close();
     }
 
-    Handle<DigitalInput> openInput(Device owner, int line);
+    /**
+     * Claims {@code line} as an input for {@code owner}, requested with {@code config} (bias, active-low, kernel
+     * debounce; the drive is ignored). With active-low the returned input reads the logical level.
+     *
+     * @throws IllegalArgumentException no such line, or a configuration this board cannot apply (message names it)
+     */
+    Handle<DigitalInput> openInput(Device owner, int line, LineConfig config);
+
+    /** {@link #openInput(Device, int, LineConfig)} with {@link LineConfig#DEFAULT}. */
+    default Handle<DigitalInput> openInput(Device owner, int line) {
+        return openInput(owner, line, LineConfig.DEFAULT);
+    }
 
     /**
-     * Claims {@code line} as an output for {@code owner}, driven to {@code offState} at once and again when the handle
-     * is closed (so nothing stays driven after unplug; HIGH for active-low wiring).
+     * Claims {@code line} as an output for {@code owner}, requested with {@code config} (bias, drive, active-low),
+     * driven to {@code offState} at once and again when the handle is closed (so nothing stays driven after unplug).
+     * {@code offState} is a logical level like every value written through the output: with active-low in
+     * {@code config} LOW leaves the line physically high.
      */
-    Handle<DigitalOutput> openOutput(Device owner, int line, DigitalState offState);
+    Handle<DigitalOutput> openOutput(Device owner, int line, LineConfig config, DigitalState offState);
+
+    /** {@link #openOutput(Device, int, LineConfig, DigitalState)} with {@link LineConfig#DEFAULT}. */
+    default Handle<DigitalOutput> openOutput(Device owner, int line, DigitalState offState) {
+        return openOutput(owner, line, LineConfig.DEFAULT, offState);
+    }
 
     /** {@link #openOutput(Device, int, DigitalState)} with LOW as the off state. */
     default Handle<DigitalOutput> openOutput(Device owner, int line) {

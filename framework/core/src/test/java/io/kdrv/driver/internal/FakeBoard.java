@@ -7,6 +7,7 @@ import com.pi4j.io.i2c.I2C;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
+import io.kdrv.driver.LineConfig;
 import io.kdrv.driver.IrqHandler;
 import io.kdrv.driver.spi.Board;
 import java.lang.reflect.Proxy;
@@ -74,14 +75,14 @@ final class FakeBoard implements Board {
     }
 
     @Override
-    public Handle<DigitalInput> openInput(Device owner, int line) {
+    public Handle<DigitalInput> openInput(Device owner, int line, LineConfig config) {
         String r = "gpio" + line;
         claim(r, owner);
         return handle(r, inert(DigitalInput.class, "input " + line));
     }
 
     @Override
-    public Handle<DigitalOutput> openOutput(Device owner, int line, DigitalState offState) {
+    public Handle<DigitalOutput> openOutput(Device owner, int line, LineConfig config, DigitalState offState) {
         String r = "gpio" + line;
         claim(r, owner);
         return handle(r, inert(DigitalOutput.class, "output " + line));

@@ -8,6 +8,7 @@ import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.IrqEvent;
+import io.kdrv.driver.LineConfig;
 import io.kdrv.driver.NodeKey;
 import io.kdrv.drivers.gpiokeys.GpioKeys;
 import io.kdrv.drivers.gpiokeys.KeyEvents;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>probe: one threaded IRQ on both edges per key, with the node's debounce window applied by the IRQ layer
  * (a settle window, as in {@code gpio_keys.c}: only a change of the settled level is delivered). The bottom half
- * (kthread {@code irq/<line>-<device>}) turns the level into pressed/released (honouring {@code active-low}),
+ * (kthread {@code irq/<line>-<device>}) turns the level into pressed/released (active-low is applied by the board,
+ * from {@code gpio-flags} or the older {@code active-low} key, so HIGH is pressed),
  * drops a level that repeats the last reported state (without debounce, after lost or dropped edges), counts
  * presses and posts an event on {@value KeyEvents#TOPIC}. Everything is device-managed, so
  * remove has nothing to do.
@@ -54,11 +56,13 @@ public final class GpioKeysDriver implements Driver {
     /** The node keys this driver reads (checked by the core before probe, listed by kdrv:drivers). */
     static final Binding BINDING = Binding.of(
             NodeKey.ofIntArray(GPIOS).required().min(0).description("GPIO input lines, one per key"),
+            NodeKey.ofLineFlags(GPIOS),
             NodeKey.ofIntArray(LINUX_CODE).description("Linux input key codes, one per line"),
             NodeKey.ofIntArray(CODES).description("alias of linux,code"),
             NodeKey.ofStringArray(LABELS).defaultValue(new String[0]).description("key names, one per line"),
             NodeKey.ofInt(DEBOUNCE_MS).defaultValue(DEFAULT_DEBOUNCE_MS).min(0).description("debounce window"),
-            NodeKey.ofBoolean(ACTIVE_LOW).defaultValue(false).description("pressed reads low"));
+            NodeKey.ofBoolean(ACTIVE_LOW).defaultValue(false)
+                    .description("pressed reads low, for every line (older form of gpio-flags 'active-low')"));
 
     /** Optional and dynamic: without Event Admin events are logged, and its arrival does not restart the driver. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -86,10 +90,15 @@ public final class GpioKeysDriver implements Driver {
         KeysDevice keys = new KeysDevice(dev.name(), parseKeys(dev));
         Duration debounce = Duration.ofMillis(dev.getInt(DEBOUNCE_MS)); // declared: default 20, >= 0
         boolean activeLow = dev.getBoolean(ACTIVE_LOW);
+        List<LineConfig> lines = new ArrayList<>(keys.buttons.size());
+        for (int i = 0; i < keys.buttons.size(); i++) {
+            // Parse every line's flags before claiming any, so a bad entry fails without touching the board.
+            LineConfig c = dev.gpioConfig(GPIOS, i);
+            lines.add(activeLow ? c.withActiveLow(true) : c);
+        }
         for (int i = 0; i < keys.buttons.size(); i++) {
             Button key = keys.buttons.get(i);
-            DigitalInput input = dev.gpioInput(GPIOS, i);
-            key.activeLow = activeLow;
+            DigitalInput input = dev.gpioInput(GPIOS, i, lines.get(i));
             // Read the level before the IRQ exists so the first edge is compared with the real initial state.
             key.pressed = key.isPressed(input.state());
             dev.requestThreadedIrq(input, Edge.BOTH, debounce, e -> onEdge(keys, key, e));
@@ -97,9 +106,9 @@ public final class GpioKeysDriver implements Driver {
         dev.setDriverData(keys);
         bound.put(dev.name(), keys);
         dev.addAction(() -> bound.remove(dev.name(), keys));
-        LOG.info("{}: {} key(s) on line(s) {}, debounce {} ms{}", dev.name(), keys.buttons.size(),
+        LOG.info("{}: {} key(s) on line(s) {}, debounce {} ms, flags {}", dev.name(), keys.buttons.size(),
                 keys.buttons.stream().map(k -> String.valueOf(k.line)).toList(), debounce.toMillis(),
-                activeLow ? ", active-low" : "");
+                lines.stream().map(c -> c.toFlags().isEmpty() ? "-" : c.toFlags()).toList());
     }
 
     /**
@@ -185,7 +194,6 @@ public final class GpioKeysDriver implements Driver {
         final int line;
         final int code;
         final String label;
-        volatile boolean activeLow;
         volatile boolean pressed;
         volatile long presses;
 
@@ -195,12 +203,9 @@ public final class GpioKeysDriver implements Driver {
             this.label = label;
         }
 
+        /** The level is logical (the board applied active-low): HIGH is pressed. */
         boolean isPressed(DigitalState level) {
-            return switch (level) {
-                case HIGH -> !activeLow;
-                case LOW -> activeLow;
-                default -> false; // unknown level: treat as released
-            };
+            return level == DigitalState.HIGH; // LOW or unknown: released
         }
 
         GpioKeys.Key snapshot() {

@@ -15,24 +15,22 @@ public final class Led {
     private final String label;
     private final int line;
     private final DigitalOutput out;
-    private final boolean activeLow;
     private final Trigger trigger;
     private final BlinkPattern pattern; // null for steady triggers
     private volatile boolean on;
     private volatile long switchesOn;
 
-    Led(String label, int line, DigitalOutput out, boolean activeLow, Trigger trigger, BlinkPattern pattern) {
+    Led(String label, int line, DigitalOutput out, Trigger trigger, BlinkPattern pattern) {
         this.label = label;
         this.line = line;
         this.out = out;
-        this.activeLow = activeLow;
         this.trigger = trigger;
         this.pattern = pattern;
     }
 
-    /** Turns the LED on or off, honouring active-low wiring. */
+    /** Turns the LED on or off; the output is logical (the board applies active-low), so on is HIGH. */
     void set(boolean on) {
-        out.state(on != activeLow ? DigitalState.HIGH : DigitalState.LOW);
+        out.state(on ? DigitalState.HIGH : DigitalState.LOW);
         if (on && !this.on) {
             switchesOn++;
         }

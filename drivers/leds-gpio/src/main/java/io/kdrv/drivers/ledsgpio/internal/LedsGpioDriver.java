@@ -6,6 +6,7 @@ import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
+import io.kdrv.driver.LineConfig;
 import io.kdrv.driver.NodeKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,13 +47,15 @@ public final class LedsGpioDriver implements Driver {
     /** The node keys this driver reads (checked by the core before probe, listed by kdrv:drivers). */
     static final Binding BINDING = Binding.of(
             NodeKey.ofIntArray(GPIOS).required().min(0).description("GPIO output lines, one per LED"),
+            NodeKey.ofLineFlags(GPIOS),
             NodeKey.ofStringArray(LABELS).defaultValue(new String[0]).description("LED names, one per line"),
             NodeKey.ofStringArray(TRIGGER).defaultValue(new String[0])
                     .description("none, default-on, timer or heartbeat: one for all LEDs or one per LED"),
             NodeKey.ofLong(DELAY_ON_MS).defaultValue(0L).min(0).description("timer: on time (0 and 0: 500/500)"),
             NodeKey.ofLong(DELAY_OFF_MS).defaultValue(0L).min(0).description("timer: off time"),
             NodeKey.ofLong(PERIOD_MS).defaultValue(DEFAULT_HEARTBEAT_MS).min(1).description("heartbeat period"),
-            NodeKey.ofBoolean(ACTIVE_LOW).defaultValue(false).description("lit when the line is low"));
+            NodeKey.ofBoolean(ACTIVE_LOW).defaultValue(false)
+                    .description("lit when the line is low, every LED (older form of gpio-flags 'active-low')"));
 
     private final Map<String, List<Led>> bound = new ConcurrentHashMap<>();
 
@@ -65,12 +68,17 @@ public final class LedsGpioDriver implements Driver {
     public void probe(Device dev) throws Exception {
         List<LedSpec> specs = parse(dev);
         boolean activeLow = dev.getBoolean(ACTIVE_LOW);
+        List<LineConfig> configs = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) { // every line's flags checked before any line is claimed
+            LineConfig c = dev.gpioConfig(GPIOS, i);
+            configs.add(activeLow ? c.withActiveLow(true) : c);
+        }
         List<Led> leds = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             LedSpec spec = specs.get(i);
-            // off = HIGH on active-low wiring: the line is claimed, and left after unplug, with the LED dark
-            DigitalOutput out = dev.gpioOutput(GPIOS, i, activeLow ? DigitalState.HIGH : DigitalState.LOW);
-            Led led = new Led(spec.label(), spec.line(), out, activeLow, spec.trigger(), spec.pattern());
+            // Off is logical LOW; with active-low the board keeps the line high, also after unplug: the LED is dark.
+            DigitalOutput out = dev.gpioOutput(GPIOS, i, configs.get(i), DigitalState.LOW);
+            Led led = new Led(spec.label(), spec.line(), out, spec.trigger(), spec.pattern());
             // Registered before the kthread, so released after it: nothing can switch the LED back on.
             dev.addAction(() -> led.set(false));
             led.set(spec.steadyOn());

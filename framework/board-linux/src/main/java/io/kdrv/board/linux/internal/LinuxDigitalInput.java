@@ -272,7 +272,8 @@ public final class LinuxDigitalInput extends DigitalInputBase implements KernelE
                             case FALLING -> LineConfig.EdgeDetect.FALLING;
                             case BOTH -> LineConfig.EdgeDetect.BOTH;
                         })
-                        .withDebounce(kernelDebounce)
+                        // the line's own debounce (a debounce-us line flag) is more specific than the board-wide one
+                        .withDebounce(base.debounce().isZero() ? kernelDebounce : base.debounce())
                         .withEventBufferSize(Math.max(0, bufferSize));
                 if (cfg.eventBufferSize() == request.config().eventBufferSize()) {
                     request.reconfigure(cfg);

@@ -1,5 +1,6 @@
 package io.kdrv.board.linux.internal;
 
+import io.kdrv.board.LineProperties;
 import io.kdrv.board.linux.LineConfig;
 import java.time.Duration;
 import java.util.Locale;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * Line settings a Pi4J config can carry beyond what Pi4J models ({@code config.properties()}, e.g. through
  * {@code DigitalInput.newConfigBuilder(ctx).put("linux.bias", "pull-up")}). Pi4J's own {@code pull()} and
- * {@code debounce()} are honoured too; these keys win over them.
+ * {@code debounce()} are honoured too; these keys win over them, and over the board's generic
+ * {@link LineProperties} keys ({@code kdrv.bias}, ...: what {@code Device.gpioInput} with line flags sends).
  */
 public final class PropertyKeys {
     /** {@code as-is | disabled | pull-up | pull-down}. */
@@ -32,22 +34,28 @@ public final class PropertyKeys {
         }
         LineConfig c = base;
         String v;
-        if ((v = props.get(BIAS)) != null) {
+        if ((v = get(props, BIAS, LineProperties.BIAS)) != null) {
             c = c.withBias(parse(LineConfig.Bias.class, BIAS, v));
         }
-        if ((v = props.get(DRIVE)) != null) {
+        if ((v = get(props, DRIVE, LineProperties.DRIVE)) != null) {
             c = c.withDrive(parse(LineConfig.Drive.class, DRIVE, v));
         }
-        if ((v = props.get(ACTIVE_LOW)) != null) {
+        if ((v = get(props, ACTIVE_LOW, LineProperties.ACTIVE_LOW)) != null) {
             c = c.withActiveLow(Boolean.parseBoolean(v.trim()));
         }
-        if ((v = props.get(DEBOUNCE_US)) != null) {
+        if ((v = get(props, DEBOUNCE_US, LineProperties.DEBOUNCE_US)) != null) {
             c = c.withDebounce(Duration.ofNanos(parseLong(DEBOUNCE_US, v) * 1000));
         }
         if ((v = props.get(EVENT_BUFFER_SIZE)) != null) {
             c = c.withEventBufferSize((int) parseLong(EVENT_BUFFER_SIZE, v));
         }
         return c;
+    }
+
+    /** The {@code linux.*} key wins over the board's {@code kdrv.*} one ({@link LineProperties}). */
+    private static String get(Map<String, String> props, String linuxKey, String boardKey) {
+        String v = props.get(linuxKey);
+        return v != null ? v : props.get(boardKey);
     }
 
     static <E extends Enum<E>> E parse(Class<E> type, String key, String value) {

@@ -8,6 +8,8 @@ import com.pi4j.io.gpio.digital.DigitalInputProvider;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.gpio.digital.DigitalStateChangeEvent;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import io.kdrv.board.LineProperties;
+import io.kdrv.driver.LineConfig;
 
 /**
  * Pi4J's mock input, reporting its shutdown. Levels are driven through {@link MockDigitalInput#mockState}, which
@@ -21,6 +23,11 @@ public final class SimInput extends MockDigitalInput {
     SimInput(DigitalInputProvider provider, DigitalInputConfig config, SimHooks hooks) {
         super(provider, config);
         this.hooks = hooks;
+    }
+
+    /** @return the line configuration the board requested (bias, active-low) */
+    public LineConfig lineConfig() {
+        return LineProperties.fromProperties(config().properties());
     }
 
     /** @return the GPIO line */
