@@ -219,6 +219,30 @@ public interface Device {
         return requestThreadedIrq(input, edge, Duration.ZERO, handler);
     }
 
+    // ---- devres: sensor channels ----
+
+    /**
+     * Declares this device's sensor channels (one sensor per device); see {@link Sensor} for what the core does with
+     * the published samples. Device-managed: gone after remove or a failed probe.
+     *
+     * @throws IllegalArgumentException no channels, or two with the same name
+     * @throws IllegalStateException    the device already has a sensor
+     */
+    Sensor sensor(SensorChannel... channels);
+
+    /**
+     * Starts the sensor poller of {@code sensor}: kthread {@code sensor/<device>} (device-managed: stopped on remove
+     * before the sensor goes) that calls {@code poll} at once and then once per {@code period} on absolute deadlines
+     * ({@code PeriodicTimer}); a poll that takes longer than a period counts as an overrun. Period, CPU, overruns
+     * and failed polls are in {@link DeviceManager#sensor}. Every poller driver looks the same this way.
+     *
+     * @param cpu the CPU to bind the kthread to, -1 for any
+     * @return the started kthread
+     * @throws DeviceConfigException naming this device and key {@code cpu} when {@code cpu} does not exist
+     * @throws IllegalArgumentException a period that is not positive, or {@code sensor} is not this device's
+     */
+    Kthread startSensorPoller(Sensor sensor, Duration period, int cpu, SensorPoll poll);
+
     // ---- driver data ----
 
     /** Driver private data (dev_set_drvdata); cleared on remove. */

@@ -48,4 +48,13 @@ public interface DeviceManager {
      * @return false on timeout
      */
     boolean awaitIdle(Duration timeout) throws InterruptedException;
+
+    /**
+     * The sensor of a bound device ({@link Device#sensor}): latest reading per channel and poller statistics.
+     *
+     * @return empty when the device is unknown, not bound, or has no sensor
+     */
+    default Optional<SensorInfo> sensor(String device) {
+        return Optional.empty();
+    }
 }

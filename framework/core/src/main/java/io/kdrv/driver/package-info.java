@@ -1,11 +1,17 @@
 /**
  * The kdrv device model for driver authors: {@link io.kdrv.driver.Driver} (implemented by drivers),
  * {@link io.kdrv.driver.Device} and its device-managed resources, {@link io.kdrv.driver.Binding} /
- * {@link io.kdrv.driver.NodeKey} (a driver's node keys), and {@link io.kdrv.driver.DeviceManager} (introspection).
+ * {@link io.kdrv.driver.NodeKey} (a driver's node keys), {@link io.kdrv.driver.LineConfig} (GPIO line flags),
+ * {@link io.kdrv.driver.Sensor} / {@link io.kdrv.driver.SensorChannel} (sensor channels and the core's poller), and
+ * {@link io.kdrv.driver.DeviceManager} (introspection).
+ *
+ * <p>0.2.0: {@code LineConfig}, {@code Device.gpioConfig} and the {@code gpioInput}/{@code gpioOutput} overloads
+ * taking one; {@code Sensor}, {@code SensorChannel}, {@code SensorReading}, {@code SensorPoll}, {@code SensorInfo},
+ * {@code Device.sensor}, {@code Device.startSensorPoller}, {@code DeviceManager.sensor}.
  *
  * <p>Versioned with OSGi semantic versioning (bnd baselining checks it): an interface marked
  * {@code @ConsumerType} (implemented by drivers) may only change in a major version; {@code @ProviderType} ones
  * (implemented by the core) may gain methods in a minor version.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.kdrv.driver;

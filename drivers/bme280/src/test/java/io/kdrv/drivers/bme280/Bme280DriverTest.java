@@ -149,15 +149,33 @@ class Bme280DriverTest {
         awaitReading("env0", x -> true); // the poller ran, so it applied its binding first
 
         Kthread k = driver.pollerThread("env0").orElseThrow();
-        assertEquals("bme280/env0", k.name());
+        assertEquals("sensor/env0", k.name());
         BitSet expected = new BitSet();
         expected.set(cpu);
         assertEquals(expected, k.cpuMask());
         assertTrue(k.affinityApplied(), "sched_setaffinity applied by the kthread itself");
-        KthreadInfo info = Kthreads.list().stream().filter(i -> i.name().equals("bme280/env0")).findFirst()
+        KthreadInfo info = Kthreads.list().stream().filter(i -> i.name().equals("sensor/env0")).findFirst()
                 .orElseThrow();
         assertEquals(expected, info.cpuMask());
         assertEquals("device env0", info.owner());
+    }
+
+    @Test
+    void readingsAreSensorChannelsWithUnitsInTheDeviceManager() {
+        bed.attach(BUS, ADDR, new Bme280Chip());
+        bed.register(driver, "bosch,bme280");
+        addSensor("env0");
+        Bme280Reading r = awaitReading("env0", x -> true);
+        io.kdrv.driver.SensorInfo info = bed.manager().sensor("env0").orElseThrow();
+        assertEquals(List.of("temperature", "pressure", "humidity"),
+                info.readings().stream().map(io.kdrv.driver.SensorReading::channel).toList());
+        assertEquals(List.of("°C", "Pa", "%RH"),
+                info.readings().stream().map(io.kdrv.driver.SensorReading::unit).toList());
+        assertEquals("sensor/env0", info.poller());
+        assertTrue(info.samples() >= 1);
+        assertTrue(info.readings().get(0).sequence() >= r.sequence(), "the driver's reading is a published sample");
+        bed.unbind("env0");
+        assertTrue(bed.manager().sensor("env0").isEmpty());
     }
 
     @Test
@@ -178,7 +196,7 @@ class Bme280DriverTest {
         for (String f : List.of("env0", "bus 1", "0x76", "0x58", "0x60")) {
             assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
         }
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("bme280/")));
+        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("sensor/")));
     }
 
     @Test
@@ -200,7 +218,7 @@ class Bme280DriverTest {
         assertFailed(addSensor("t", "osrs-t", 0), "t", "osrs-t");
         assertFailed(addSensor("f", "filter", 5), "f", "filter");
         assertFailed(addSensor("c", "cpu", 4096), "c", "cpu");
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("bme280/")),
+        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("sensor/")),
                 Kthreads.list()::toString);
         assertTrue(bed.board().i2cDevices().isEmpty(), "I2C handles released: " + bed.board().i2cDevices());
     }
@@ -215,7 +233,7 @@ class Bme280DriverTest {
 
         assertEquals(DeviceState.UNBOUND, bed.unbind("env0").state());
         assertEquals(0, chip.mode(), "sleep mode after remove");
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("bme280/")),
+        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("sensor/")),
                 Kthreads.list()::toString);
         assertTrue(driver.sensor("env0").isEmpty());
         assertTrue(bed.board().i2cDevices().isEmpty());
@@ -230,8 +248,8 @@ class Bme280DriverTest {
         bed.addDevice("out", "bosch,bme280", "i2c-bus", BUS, "reg", 0x77, "poll-ms", 30);
         assertEquals(10.0, awaitReading("in", x -> true).temperature(), 0.01);
         assertEquals(40.0, awaitReading("out", x -> true).temperature(), 0.01);
-        assertEquals(List.of("bme280/in", "bme280/out"), Kthreads.list().stream().map(KthreadInfo::name)
-                .filter(n -> n.startsWith("bme280/")).sorted().toList());
+        assertEquals(List.of("sensor/in", "sensor/out"), Kthreads.list().stream().map(KthreadInfo::name)
+                .filter(n -> n.startsWith("sensor/")).sorted().toList());
     }
 
     private static void assertFailed(DeviceInfo d, String... fragments) {

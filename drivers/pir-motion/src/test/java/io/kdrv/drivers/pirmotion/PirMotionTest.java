@@ -47,6 +47,11 @@ class PirMotionTest {
         assertEquals(0L, got.get(0).getProperty(MotionEvents.DURATION), "no previous motion");
         assertEquals(1L, got.get(0).getProperty(MotionEvents.COUNT));
         assertTrue(driver.sensor("hall").orElseThrow().motion());
+        // published to the sensor channels before the event was posted (same worker kthread)
+        List<io.kdrv.driver.SensorReading> r = bed.manager().sensor("hall").orElseThrow().readings();
+        assertEquals("motion", r.get(0).channel());
+        assertEquals(1.0, r.get(0).value());
+        assertEquals(1.0, r.get(1).value(), "motions");
 
         bed.mock().setInput(LINE, false);
         got = events.await(2, WAIT);

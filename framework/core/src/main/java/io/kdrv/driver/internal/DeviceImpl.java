@@ -17,12 +17,16 @@ import io.kdrv.driver.LineConfig;
 import io.kdrv.driver.IrqHandler;
 import io.kdrv.driver.NodeKey;
 import io.kdrv.driver.ProbeDeferredException;
+import io.kdrv.driver.Sensor;
+import io.kdrv.driver.SensorChannel;
+import io.kdrv.driver.SensorPoll;
 import io.kdrv.driver.spi.Board;
 import io.kdrv.kthread.Completion;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadStopTimeoutException;
 import io.kdrv.kthread.KthreadWork;
 import io.kdrv.kthread.KthreadWorker;
+import io.kdrv.kthread.PeriodicTimer;
 import io.kdrv.kthread.ThreadFn;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +60,7 @@ final class DeviceImpl implements Device {
     private final Supplier<Board> boards;
     private final Supplier<Duration> stopTimeout;
     private final Reporter reporter;
+    private final SensorHub sensors;
 
     private volatile NodeData node;           // replaced by the worker while the device is not bound
     private volatile DeviceState state = DeviceState.UNBOUND;
@@ -80,6 +85,12 @@ final class DeviceImpl implements Device {
     DriverEntry driver;        // the bound (or probing/deferred/failed) driver
 
     DeviceImpl(NodeData node, Supplier<Board> boards, Supplier<Duration> stopTimeout, Reporter reporter) {
+        this(node, boards, stopTimeout, reporter, new SensorHub());
+    }
+
+    DeviceImpl(NodeData node, Supplier<Board> boards, Supplier<Duration> stopTimeout, Reporter reporter,
+            SensorHub sensors) {
+        this.sensors = sensors;
         this.name = node.name();
         this.node = node;
         this.boards = boards;
@@ -476,6 +487,79 @@ final class DeviceImpl implements Device {
                     name, w.thread().name(), timeout.toMillis());
         }
         stopKthread(w.thread());
+    }
+
+    // ------------------------------------------------------------------------------------------------ sensors
+
+    private static final long LOG_EVERY_NTH_POLL_ERROR = 100;
+
+    @Override
+    public Sensor sensor(SensorChannel... channels) {
+        Objects.requireNonNull(channels, "channels");
+        if (channels.length == 0) {
+            throw new IllegalArgumentException("device " + name + ": a sensor needs at least one channel");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (SensorChannel c : channels) {
+            if (!names.add(Objects.requireNonNull(c, "channel").name())) {
+                throw new IllegalArgumentException("device " + name + ": sensor channel " + c.name()
+                        + " is declared twice");
+            }
+        }
+        active("sensor");
+        SensorImpl s = new SensorImpl(name, List.of(channels), sensors);
+        sensors.add(s);
+        addAction(() -> {
+            s.close();
+            sensors.remove(s);
+        });
+        return s;
+    }
+
+    @Override
+    public Kthread startSensorPoller(Sensor sensor, Duration period, int cpu, SensorPoll poll) {
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(poll, "poll");
+        if (!(sensor instanceof SensorImpl s) || !s.device().equals(name)) {
+            throw new IllegalArgumentException("device " + name + ": the sensor was not created by this device");
+        }
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("device " + name + ": sensor poll period must be > 0, got " + period);
+        }
+        Kthread k = kthreadCreate(x -> runPoller(s, period, poll), s, "sensor/%s", name);
+        if (cpu >= 0) {
+            try {
+                k.bind(cpu);
+            } catch (IllegalArgumentException e) {
+                // The created kthread is device-managed: a failed probe stops it before it ever runs.
+                throw new DeviceConfigException(name, "cpu", e.getMessage());
+            }
+        }
+        s.pollerName = k.name();
+        s.period = period;
+        s.cpu = cpu;
+        k.wakeUp();
+        return k;
+    }
+
+    /** The poller kthread: polls at once, then once per period, until stopped. */
+    private int runPoller(SensorImpl s, Duration period, SensorPoll poll) throws InterruptedException {
+        PeriodicTimer timer = new PeriodicTimer(period);
+        do {
+            try {
+                poll.poll(s);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                long n = ++s.pollErrors; // only this kthread writes
+                if (n == 1 || n % LOG_EVERY_NTH_POLL_ERROR == 0) {
+                    LOG.warn("device {}: sensor poll failed ({} failures so far): {}", name, n, e.toString());
+                }
+            }
+            s.overruns = timer.overruns();
+        } while (timer.waitNextPeriod());
+        s.overruns = timer.overruns();
+        return 0;
     }
 
     // ------------------------------------------------------------------------------------------------ board

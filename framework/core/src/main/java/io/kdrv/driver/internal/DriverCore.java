@@ -73,6 +73,18 @@ final class DriverCore implements DeviceManager, AutoCloseable {
         }
     }
 
+    private final SensorHub sensors = new SensorHub();
+
+    /** Where sensor events go ({@code kdrv/sensor/<device>}); null for nowhere. */
+    void setSensorEventSink(java.util.function.BiConsumer<String, java.util.Map<String, Object>> sink) {
+        sensors.setEventSink(sink);
+    }
+
+    @Override
+    public Optional<io.kdrv.driver.SensorInfo> sensor(String device) {
+        return sensors.info(device);
+    }
+
     public void setListener(Listener l) {
         states.setListener(l);
     }
@@ -314,7 +326,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
             LOG.error("device node {}: {}; node ignored until the name is free", source, problem);
             return;
         }
-        DeviceImpl dev = new DeviceImpl(n, this::board, () -> config.stopTimeout(), calls::report);
+        DeviceImpl dev = new DeviceImpl(n, this::board, () -> config.stopTimeout(), calls::report, sensors);
         binder.registered(dev);
         devices.add(dev);
         LOG.info("device {}: added from node {}, compatible {}", n.name(), source, n.compatible());

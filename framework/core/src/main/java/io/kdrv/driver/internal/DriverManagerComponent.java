@@ -96,6 +96,7 @@ public final class DriverManagerComponent implements DeviceManager {
         HostConfig cfg = config(ctx, props, HostConfig.DEFAULTS);
         this.core = new DriverCore(cfg);
         core.setListener(this::post);
+        core.setSensorEventSink(this::postSensor);
         Hashtable<String, Object> msfProps = new Hashtable<>();
         msfProps.put(Constants.SERVICE_PID, NODE_FACTORY_PID);
         msfProps.put(Constants.SERVICE_DESCRIPTION, "kdrv device nodes");
@@ -230,6 +231,13 @@ public final class DriverManagerComponent implements DeviceManager {
 
     // ------------------------------------------------------------------------------------------------ events
 
+    private void postSensor(String topic, Map<String, Object> props) {
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(topic, props));
+        }
+    }
+
     private void post(DeviceInfo info) {
         EventAdmin ea = eventAdmin;
         if (ea == null) {
@@ -257,6 +265,11 @@ public final class DriverManagerComponent implements DeviceManager {
     @Override
     public Optional<DeviceInfo> device(String name) {
         return core.device(name);
+    }
+
+    @Override
+    public Optional<io.kdrv.driver.SensorInfo> sensor(String device) {
+        return core.sensor(device);
     }
 
     @Override

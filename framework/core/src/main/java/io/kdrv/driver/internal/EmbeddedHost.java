@@ -84,6 +84,11 @@ public final class EmbeddedHost implements DriverHost {
     }
 
     @Override
+    public Optional<io.kdrv.driver.SensorInfo> sensor(String device) {
+        return core.sensor(device);
+    }
+
+    @Override
     public List<DriverInfo> drivers() {
         return core.drivers();
     }

@@ -1,5 +1,9 @@
 /**
  * What the core needs from a board bundle ({@link io.kdrv.driver.spi.Board}); not for drivers.
+ *
+ * <p>0.2.0 (a breaking change for implementers, before the first release): {@code openInput}/{@code openOutput}
+ * take a {@link io.kdrv.driver.LineConfig}; the old signatures are default methods passing
+ * {@link io.kdrv.driver.LineConfig#DEFAULT}.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.kdrv.driver.spi;

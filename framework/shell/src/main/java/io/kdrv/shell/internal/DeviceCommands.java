@@ -4,6 +4,8 @@ import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.DriverInfo;
+import io.kdrv.driver.SensorInfo;
+import io.kdrv.driver.SensorReading;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -29,10 +31,41 @@ final class DeviceCommands {
             return "no devices";
         }
         Table table = new Table("NAME", "STATE", "DRIVER", "COMPATIBLE", "REASON");
+        StringBuilder readings = new StringBuilder();
         for (DeviceInfo d : devices) {
             table.row(d.name(), state(d.state()), d.driver(), String.join(" ", d.compatible()), d.reason());
+            manager.sensor(d.name()).ifPresent(s -> readings.append('\n').append(d.name()).append(": ")
+                    .append(String.join(" ", s.readings().stream().map(DeviceCommands::reading).toList())));
         }
-        return table.render();
+        String t = table.render();
+        return readings.isEmpty() ? t : t + (t.endsWith("\n") ? "" : "\n") + "latest readings:" + readings;
+    }
+
+    /** {@code kdrv:read <device>}: the latest reading of each sensor channel and the poller's statistics. */
+    String read(String device) {
+        String name = checkDevice(device);
+        SensorInfo s = manager.sensor(name).orElseThrow(() -> new IllegalArgumentException("device " + name
+                + " has no sensor channels (state " + state(manager.device(name).map(DeviceInfo::state)
+                .orElse(DeviceState.UNBOUND)) + ")"));
+        Table table = new Table("CHANNEL", "VALUE", "UNIT", "SAMPLE");
+        for (SensorReading r : s.readings()) {
+            table.row(r.channel(), value(r.value()), r.unit(), r.sequence() == 0 ? null : Long.toString(r.sequence()));
+        }
+        String t = table.render();
+        String poller = s.poller() == null ? "no poller"
+                : "poller " + s.poller() + ": every " + s.period().toMillis() + " ms on "
+                        + (s.cpu() < 0 ? "any cpu" : "cpu " + s.cpu()) + ", " + s.overruns() + " overruns, "
+                        + s.pollErrors() + " failed polls";
+        return t + (t.endsWith("\n") ? "" : "\n") + s.samples() + " samples; " + poller;
+    }
+
+    private static String reading(SensorReading r) {
+        return r.channel() + "=" + value(r.value()) + (r.unit().equals("1") ? "" : " " + r.unit());
+    }
+
+    private static String value(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+$", "$1")
+                .replaceAll("\\.$", "");
     }
 
     /** {@code kdrv:drivers}: every registered driver and the devices bound to it. */

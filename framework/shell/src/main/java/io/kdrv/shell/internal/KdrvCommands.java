@@ -7,8 +7,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Gogo commands {@code kdrv:devices}, {@code kdrv:drivers}, {@code kdrv:deferred}, {@code kdrv:bind} and
- * {@code kdrv:unbind}. A thin adapter: the work is in {@link DeviceCommands}. Gogo prints the returned text; a bad
+ * Gogo commands {@code kdrv:devices}, {@code kdrv:drivers}, {@code kdrv:deferred}, {@code kdrv:bind},
+ * {@code kdrv:unbind} and {@code kdrv:read}. A thin adapter: the work is in {@link DeviceCommands}. Gogo prints the returned text; a bad
  * argument throws {@link IllegalArgumentException}, which Gogo shows as one line (never a stack trace).
  */
 @Component(service = KdrvCommands.class, property = {
@@ -17,7 +17,8 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=drivers",
         "osgi.command.function=deferred",
         "osgi.command.function=bind",
-        "osgi.command.function=unbind"})
+        "osgi.command.function=unbind",
+        "osgi.command.function=read"})
 public final class KdrvCommands {
     private final DeviceCommands commands;
 
@@ -55,5 +56,10 @@ public final class KdrvCommands {
     @Descriptor("remove a device's driver and wait until its threads and resources are released")
     public String unbind(@Descriptor("device name (see kdrv:devices)") String device) {
         return commands.unbind(device);
+    }
+
+    @Descriptor("show the latest reading of each sensor channel of a device, with units, and its poller")
+    public String read(@Descriptor("device name (see kdrv:devices)") String device) {
+        return commands.read(device);
     }
 }

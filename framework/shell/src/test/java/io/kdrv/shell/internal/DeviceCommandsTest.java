@@ -8,6 +8,8 @@ import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.DriverInfo;
+import io.kdrv.driver.SensorInfo;
+import io.kdrv.driver.SensorReading;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,12 @@ class DeviceCommandsTest {
         final List<DriverInfo> drivers = new ArrayList<>();
         final List<String> calls = new ArrayList<>();
         RuntimeException bindFailure;
+        final Map<String, SensorInfo> sensors = new java.util.HashMap<>();
+
+        @Override
+        public Optional<SensorInfo> sensor(String device) {
+            return Optional.ofNullable(sensors.get(device));
+        }
 
         @Override
         public List<DeviceInfo> devices() {
@@ -185,5 +193,25 @@ class DeviceCommandsTest {
                 DeviceCommands.summary(device("x", DeviceState.FAILED, "d/D", "boom\nat line 2", "c")));
         assertEquals("x: deferred: waiting for y",
                 DeviceCommands.summary(device("x", DeviceState.DEFERRED, null, "waiting for y", "c")));
+    }
+
+    @Test
+    void readShowsChannelsWithUnitsAndThePollerAndDevicesListsLatestReadings() {
+        twoDevices();
+        manager.sensors.put("bme0", new SensorInfo("bme0", List.of(
+                new SensorReading("temperature", 21.5, "°C", 1000, 7),
+                new SensorReading("humidity", Double.NaN, "%RH", 1000, 7)), 7, "sensor/bme0",
+                Duration.ofMillis(500), 1, 2, 0));
+        assertEquals("""
+                CHANNEL     VALUE UNIT SAMPLE
+                temperature 21.5  °C   7
+                humidity    -     %RH  7
+                7 samples; poller sensor/bme0: every 500 ms on cpu 1, 2 overruns, 0 failed polls""",
+                commands.read("bme0"));
+        assertTrue(commands.devices().endsWith("latest readings:\nbme0: temperature=21.5 °C humidity=- %RH"),
+                commands.devices());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> commands.read("button0"));
+        assertTrue(e.getMessage().startsWith("device button0 has no sensor channels"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> commands.read("nope"));
     }
 }

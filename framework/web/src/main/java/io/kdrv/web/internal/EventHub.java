@@ -99,6 +99,18 @@ public final class EventHub implements EventHandler {
 
     private void record(String device, String topic, long time, Map<String, Object> props) {
         Map<String, Object> values = new TreeMap<>();
+        if (props.get("channel") instanceof String channel && props.get("value") instanceof Number value) {
+            // A core sensor-channel event (kdrv/sensor/<device>: one channel per event): merge it into the
+            // device's latest reading instead of replacing the other channels.
+            Reading prev = latest.get(device);
+            if (prev != null) {
+                values.putAll(prev.values());
+            }
+            values.put(channel, value.doubleValue());
+            latest.put(device, new Reading(device, topic, time, values));
+            addPoint(device, channel, time, value.doubleValue());
+            return;
+        }
         for (Map.Entry<String, Object> e : props.entrySet()) {
             if (META.contains(e.getKey())) {
                 continue;
@@ -114,15 +126,27 @@ public final class EventHub implements EventHandler {
             return; // a state event (kdrv/device/BOUND, ...), not a reading
         }
         latest.put(device, new Reading(device, topic, time, values));
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            addPoint(device, e.getKey(), time, (Double) e.getValue());
+        }
+    }
+
+    /**
+     * Adds one point to a channel's history. A point equal to the last one (same time and value) is the same sample
+     * seen twice (a driver's own event and the core's channel event), so it is not added again.
+     */
+    private void addPoint(String device, String channel, long time, double value) {
         Series s = history.computeIfAbsent(device, d -> new Series());
         synchronized (s) {
-            for (Map.Entry<String, Object> e : values.entrySet()) {
-                ArrayDeque<double[]> points = s.channels.computeIfAbsent(e.getKey(), k -> new ArrayDeque<>());
-                points.addLast(new double[] {time, (Double) e.getValue()});
-                while (points.size() > HISTORY_MAX_POINTS
-                        || (!points.isEmpty() && points.peekFirst()[0] < time - HISTORY_MS)) {
-                    points.removeFirst();
-                }
+            ArrayDeque<double[]> points = s.channels.computeIfAbsent(channel, k -> new ArrayDeque<>());
+            double[] last = points.peekLast();
+            if (last != null && last[0] == time && Double.compare(last[1], value) == 0) {
+                return;
+            }
+            points.addLast(new double[] {time, value});
+            while (points.size() > HISTORY_MAX_POINTS
+                    || (!points.isEmpty() && points.peekFirst()[0] < time - HISTORY_MS)) {
+                points.removeFirst();
             }
         }
     }

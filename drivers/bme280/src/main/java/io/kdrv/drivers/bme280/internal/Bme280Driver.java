@@ -5,6 +5,7 @@ import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
+import io.kdrv.driver.Sensor;
 import io.kdrv.drivers.bme280.Bme280Calibration;
 import io.kdrv.drivers.bme280.Bme280Events;
 import io.kdrv.drivers.bme280.Bme280Reading;
@@ -82,20 +83,14 @@ public final class Bme280Driver implements Driver {
         Bme280Poller poller = new Bme280Poller(dev.name(), io, cal, config, this::publish);
         poller.configure();
 
-        Kthread k = dev.kthreadCreate(ignored -> poller.run(), poller, "bme280/%s", dev.name());
-        if (config.cpu() >= 0) {
-            try {
-                k.bind(config.cpu());
-            } catch (IllegalArgumentException e) {
-                // The created kthread is device-managed: probe failure stops it before it ever runs.
-                throw new DeviceConfigException(dev.name(), Bme280Config.CPU, e.getMessage());
-            }
-        }
+        Sensor sensor = dev.sensor(Bme280Poller.CHANNELS);
+        // The core's poller: kthread sensor/<device>, bound to cpu, period and overruns in kdrv:read. A bad cpu
+        // fails the probe with a DeviceConfigException naming key 'cpu'.
+        Kthread k = dev.startSensorPoller(sensor, config.pollPeriod(), config.cpu(), poller::poll);
         Bound bound = new Bound(poller, k);
         dev.setDriverData(bound);
         sensors.put(dev.name(), bound);
         dev.addAction(() -> sensors.remove(dev.name(), bound)); // also on a failed probe
-        k.wakeUp();
         LOG.info("{}: BME280 bound, polling every {} ms in {} mode on {}", io.where(), config.pollPeriod().toMillis(),
                 config.forced() ? "forced" : "normal",
                 config.cpu() >= 0 ? "cpu " + config.cpu() : "any cpu");

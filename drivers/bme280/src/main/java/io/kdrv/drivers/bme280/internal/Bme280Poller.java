@@ -4,35 +4,33 @@ import io.kdrv.drivers.bme280.Bme280Calibration;
 import io.kdrv.drivers.bme280.Bme280Reading;
 import io.kdrv.drivers.bme280.Bme280Sensor;
 import io.kdrv.kthread.Kthread;
-import io.kdrv.kthread.PeriodicTimer;
+import io.kdrv.driver.Sensor;
+import io.kdrv.driver.SensorChannel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The sampling loop of one bound BME280, run by its {@code bme280/<device>} kthread, and the state it exposes
- * as a {@link Bme280Sensor}.
+ * One period of a bound BME280's sampling, run by the core's sensor poller kthread {@code sensor/<device>}
+ * ({@link io.kdrv.driver.Device#startSensorPoller}), and the state it exposes as a {@link Bme280Sensor}.
  *
  * <p>Each period: (forced mode) start a conversion and sleep for the datasheet's maximum conversion time, then poll
  * {@code status.measuring}; read the 8 data bytes in one burst (so pressure, temperature and humidity belong to one
- * sample) and compensate. A failed sample is counted and logged (first failure and then every 100th, so a
- * disconnected sensor does not flood the log) and the loop keeps its period.
+ * sample) and compensate, then publish the sample to the device's sensor channels (temperature °C, pressure Pa,
+ * humidity %RH) and to the driver's own event. A failed sample is counted here and rethrown: the core poller logs
+ * it (first failure and then every 100th) and keeps its period.
  */
 final class Bme280Poller implements Bme280Sensor {
-    private static final Logger LOG = LoggerFactory.getLogger(Bme280Poller.class);
     /** Extra time on top of the datasheet maximum before a conversion counts as hung. */
     private static final Duration MEASURE_SLACK = Duration.ofMillis(50);
-    private static final long LOG_EVERY_NTH_ERROR = 100;
 
     private final String device;
     private final Bme280Io io;
     private final Bme280Calibration cal;
     private final Bme280Config config;
     private final Consumer<Bme280Reading> sink;
-    private final String threadName;
+    private volatile String threadName;
 
     private volatile Bme280Reading latest;
     private volatile long readings;
@@ -45,7 +43,7 @@ final class Bme280Poller implements Bme280Sensor {
         this.cal = cal;
         this.config = config;
         this.sink = sink;
-        this.threadName = "bme280/" + device;
+        this.threadName = "sensor/" + device;
     }
 
     /** Writes the measurement configuration; in normal mode this also starts continuous conversions. */
@@ -63,33 +61,27 @@ final class Bme280Poller implements Bme280Sensor {
         io.write(Bme280Registers.CTRL_MEAS, config.ctrlMeas(Bme280Registers.MODE_SLEEP));
     }
 
-    /** The kthread function: samples at once, then once per period until stopped. */
-    int run() throws InterruptedException {
-        PeriodicTimer timer = new PeriodicTimer(config.pollPeriod());
-        do {
-            sampleOnce();
-        } while (timer.waitNextPeriod());
-        if (timer.overruns() > 0) {
-            LOG.info("{}: {} poll periods overran", threadName, timer.overruns());
-        }
-        return 0;
-    }
+    /** The device's sensor channels, in the order {@link #poll} publishes them. */
+    static final SensorChannel[] CHANNELS = {
+        SensorChannel.of("temperature", "°C"), SensorChannel.of("pressure", "Pa"), SensorChannel.of("humidity", "%RH")};
 
-    private void sampleOnce() {
+    /** One poll period ({@link io.kdrv.driver.SensorPoll}): sample, publish; a failure is counted and rethrown. */
+    void poll(Sensor sensor) throws IOException {
+        Optional<Bme280Reading> r;
         try {
-            Optional<Bme280Reading> r = sample();
-            if (r.isEmpty()) {
-                return; // stopped while waiting for the conversion
-            }
-            latest = r.get();
-            readings = r.get().sequence();
-            sink.accept(r.get());
+            r = sample();
         } catch (IOException e) {
-            long n = ++errors; // only this kthread writes
-            if (n == 1 || n % LOG_EVERY_NTH_ERROR == 0) {
-                LOG.warn("{}: sample failed ({} failures so far): {}", threadName, n, e.getMessage());
-            }
+            ++errors; // only the poller kthread writes
+            throw e;
         }
+        if (r.isEmpty()) {
+            return; // stopped while waiting for the conversion
+        }
+        Bme280Reading reading = r.get();
+        latest = reading;
+        readings = reading.sequence();
+        sensor.publish(reading.timestamp(), reading.temperature(), reading.pressure(), reading.humidity());
+        sink.accept(reading);
     }
 
     /** One sample; empty when the kthread was asked to stop while a forced conversion was running. */

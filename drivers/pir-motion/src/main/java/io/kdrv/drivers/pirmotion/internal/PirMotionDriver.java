@@ -9,6 +9,8 @@ import io.kdrv.driver.Driver;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.IrqEvent;
 import io.kdrv.driver.NodeKey;
+import io.kdrv.driver.Sensor;
+import io.kdrv.driver.SensorChannel;
 import io.kdrv.drivers.pirmotion.MotionEvents;
 import io.kdrv.drivers.pirmotion.MotionSensor;
 import io.kdrv.kthread.KthreadDelayedWork;
@@ -84,8 +86,14 @@ public final class PirMotionDriver implements Driver {
         long holdMs = dev.getLong(HOLD_MS); // declared: default 0, >= 0
         DigitalInput input = dev.gpioInput(GPIOS, 0);
         KthreadWorker worker = dev.createWorker("pir/%s", dev.name());
-        Pir pir = new Pir(dev.name(), lines[0], Duration.ofMillis(holdMs), worker);
-        pir.initial(input.state() == DigitalState.HIGH, System.nanoTime());
+        // Sensor channels: motion (0/1) and the motion count, published with every event (kdrv:read, kdrv/sensor/<dev>).
+        Sensor sensor = dev.sensor(SensorChannel.of(MotionEvents.MOTION, "1"), SensorChannel.of("motions", "1"));
+        Pir pir = new Pir(dev.name(), lines[0], Duration.ofMillis(holdMs), worker, sensor);
+        boolean high = input.state() == DigitalState.HIGH;
+        if (!high) {
+            sensor.publish(System.currentTimeMillis(), 0, 0); // idle at probe: a first reading (a motion in progress publishes its start)
+        }
+        pir.initial(high, System.nanoTime());
         dev.requestThreadedIrq(input, Edge.BOTH, pir::onEdge);
         dev.setDriverData(pir);
         bound.put(dev.name(), pir);
@@ -138,7 +146,10 @@ public final class PirMotionDriver implements Driver {
         private volatile long lastDurationMillis;
         private volatile long motions;
 
-        Pir(String device, int line, Duration hold, KthreadWorker worker) {
+        private final Sensor sensor;
+
+        Pir(String device, int line, Duration hold, KthreadWorker worker, Sensor sensor) {
+            this.sensor = sensor;
             this.device = device;
             this.line = line;
             this.holdNanos = hold.toNanos();
@@ -215,6 +226,8 @@ public final class PirMotionDriver implements Driver {
         /** Work on the worker kthread: posts queued events in order, from this one thread. */
         private void postQueued() {
             for (Map<String, Object> props; (props = queue.poll()) != null;) {
+                sensor.publish((Long) props.get(MotionEvents.TIMESTAMP),
+                        (Boolean) props.get(MotionEvents.MOTION) ? 1 : 0, (Long) props.get(MotionEvents.COUNT));
                 post(props);
             }
         }
