@@ -1,13 +1,16 @@
 package io.kdrv.examples.demo;
 
 import io.kdrv.board.mock.MockBoard;
+import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
+import io.kdrv.driver.Driver;
 import io.kdrv.drivers.bme280.sim.Bme280Chip;
 import io.kdrv.kthread.Completion;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadInfo;
+import io.kdrv.kthread.KthreadStopTimeoutException;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.kthread.PeriodicTimer;
 import java.io.IOException;
@@ -25,13 +28,18 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -39,7 +47,15 @@ import org.osgi.service.event.EventHandler;
 /**
  * The mock-board demo: attaches a simulated BME280, loads the demo board file, then a {@code demo/stimulus} kthread
  * presses buttons, triggers the PIR sensor and lets the temperature drift, while every {@code kdrv/*} event is
- * printed.
+ * counted (interactive: follow them with {@code kdrv:events}; timed: printed too).
+ *
+ * <p>When bundle kdrv-core has stopped (every device removed) the demo prints the level of each mock output line:
+ * {@code demo: outputs after kdrv-core stopped: 18=LOW 23=LOW}, which the process tests read.
+ *
+ * <p>Fault injection for the process tests, each off unless its framework property is set:
+ * {@code kdrv.demo.exit-after=2s} calls {@code System.exit(3)} from kthread {@code demo/exit} (a driver that exits
+ * the JVM); {@code kdrv.demo.stuck-remove=true} adds device {@code stuck0} bound to driver {@code demo,stuck}, whose
+ * remove never returns.
  *
  * <p>With framework property {@code kdrv.demo.duration} (e.g. {@code 10s}, {@code 500ms}, {@code PT1M}) the run is
  * timed: at the end every device is unbound, a summary is printed (events per topic, device states, kthreads left)
@@ -52,24 +68,28 @@ public final class MockBoardDemo implements EventHandler {
     static final String BOARD_FILE_RESOURCE = "/mock-board.json";
     // Lines and chip address of boards/mock-board.json.
     static final int ENTER_KEY = 17, BACK_KEY = 27, PIR = 4, I2C_BUS = 1, BME280_ADDR = 0x76;
+    static final int[] OUTPUT_LINES = {18, 23};
+    static final int EXIT_CODE = 3;
 
     private final PrintStream out = System.out;
     private final Map<String, AtomicLong> eventCounts = new ConcurrentHashMap<>();
     private final MockBoard board;
-    private final DeviceManager devices;
+    // Dynamic: the demo outlives kdrv-core's stop, so that it can report the outputs once every device is removed.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile DeviceManager devices;
     private final BundleContext ctx;
     private final Bme280Chip bme280 = new Bme280Chip();
     private final Duration duration;
     private final boolean enabled;
     private final Completion finished = new Completion();
     private volatile boolean ok;
-    private Kthread stimulus;
+    private Kthread stimulus, exiter;
+    private SynchronousBundleListener coreStopped;
 
     @Activate
-    public MockBoardDemo(@Reference MockBoard board, @Reference DeviceManager devices,
-            @Reference ConfigurationAdmin cm, BundleContext ctx) throws IOException {
+    public MockBoardDemo(@Reference MockBoard board, @Reference ConfigurationAdmin cm, BundleContext ctx)
+            throws IOException {
         this.board = board;
-        this.devices = devices;
         this.ctx = ctx;
         this.enabled = Boolean.parseBoolean(ctx.getProperty("kdrv.demo"));
         this.duration = parseDuration(ctx.getProperty("kdrv.demo.duration"));
@@ -83,8 +103,27 @@ public final class MockBoardDemo implements EventHandler {
             loadEmbeddedBoardFile(cm);
         }
         out.printf("kdrv mock-board demo: %s%n", duration == null
-                ? "interactive (try kthread:ps, kdrv:devices; 'stop 0' leaves)"
+                ? "interactive (try kthread:ps, kdrv:devices, kdrv:readings, kdrv:events; 'stop 0' leaves)"
                 : "timed run of " + duration.toMillis() + " ms");
+        coreStopped = event -> {
+            if (event.getType() == BundleEvent.STOPPED && "kdrv-core".equals(event.getBundle().getSymbolicName())) {
+                printOutputs();
+            }
+        };
+        ctx.addBundleListener(coreStopped);
+        if (Boolean.parseBoolean(ctx.getProperty("kdrv.demo.stuck-remove"))) {
+            addStuckDevice(cm);
+        }
+        Duration exitAfter = parseDuration(ctx.getProperty("kdrv.demo.exit-after"));
+        if (exitAfter != null) {
+            exiter = Kthread.run(d -> {
+                if (new PeriodicTimer(d).waitNextPeriod()) {
+                    out.println("demo: calling System.exit(" + EXIT_CODE + ")");
+                    System.exit(EXIT_CODE);
+                }
+                return 0;
+            }, exitAfter, "demo/exit");
+        }
         stimulus = Kthread.create(this::stimulate, null, "demo/stimulus");
         stimulus.owner("bundle " + ctx.getBundle().getSymbolicName());
         stimulus.wakeUp();
@@ -108,6 +147,16 @@ public final class MockBoardDemo implements EventHandler {
 
     @Deactivate
     void deactivate() {
+        if (coreStopped != null) {
+            ctx.removeBundleListener(coreStopped);
+        }
+        if (exiter != null) {
+            try {
+                exiter.stop(Duration.ofSeconds(1)); // inside System.exit it never returns: bounded
+            } catch (KthreadStopTimeoutException stuckInSystemExit) {
+                out.println("demo: demo/exit is inside System.exit; left to the JVM");
+            }
+        }
         if (stimulus != null) {
             stimulus.stop();
         }
@@ -115,6 +164,42 @@ public final class MockBoardDemo implements EventHandler {
         if (enabled) {
             board.detach(I2C_BUS, BME280_ADDR);
         }
+    }
+
+    private void printOutputs() {
+        StringBuilder sb = new StringBuilder("demo: outputs after kdrv-core stopped:");
+        for (int line : OUTPUT_LINES) {
+            try {
+                sb.append(' ').append(line).append('=').append(board.output(line));
+            } catch (IllegalArgumentException neverAnOutput) {
+                sb.append(' ').append(line).append("=never-driven");
+            }
+        }
+        out.println(sb);
+        out.flush();
+    }
+
+    /** A driver whose remove never returns, and a device for it: the core must report it and shut down anyway. */
+    private void addStuckDevice(ConfigurationAdmin cm) throws IOException {
+        Hashtable<String, Object> driverProps = new Hashtable<>();
+        driverProps.put(Driver.COMPATIBLE, new String[] {"demo,stuck"});
+        ctx.registerService(Driver.class, new Driver() {
+            @Override
+            public void probe(Device dev) {
+            }
+
+            @Override
+            public void remove(Device dev) {
+                while (true) {
+                    LockSupport.park(this); // ignores interrupts and kthread_stop on purpose
+                }
+            }
+        }, driverProps);
+        Configuration c = cm.getFactoryConfiguration("kdrv.device", "stuck0", "?");
+        Hashtable<String, Object> node = new Hashtable<>();
+        node.put("name", "stuck0");
+        node.put("compatible", new String[] {"demo,stuck"});
+        c.update(node);
     }
 
     private void loadEmbeddedBoardFile(ConfigurationAdmin cm) throws IOException {
@@ -155,6 +240,12 @@ public final class MockBoardDemo implements EventHandler {
     }
 
     private void finishTimedRun() {
+        DeviceManager devices = this.devices;
+        if (devices == null) {
+            out.println("  result: FAILED (kdrv core gone)");
+            finished.completeAll();
+            return;
+        }
         List<DeviceInfo> before = devices.devices();
         for (DeviceInfo d : before) {
             if (d.state() == DeviceState.BOUND) {
@@ -187,8 +278,8 @@ public final class MockBoardDemo implements EventHandler {
         if (!enabled) {
             return;
         }
-        if (duration == null && event.getTopic().startsWith("kdrv/sensor/bme280")) {
-            return; // interactive: keep the shell readable, readings are in kdrv:devices / the summary
+        if (duration == null) {
+            return; // interactive: keep the prompt readable; kdrv:events follows them, kdrv:readings shows the latest
         }
         Map<String, Object> props = new TreeMap<>();
         for (String key : event.getPropertyNames()) {

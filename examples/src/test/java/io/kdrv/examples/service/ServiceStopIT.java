@@ -1,0 +1,127 @@
+package io.kdrv.examples.service;
+
+import static io.kdrv.examples.service.KdrvProcess.DEMO_JAR;
+import static io.kdrv.examples.service.KdrvProcess.EXIT;
+import static io.kdrv.examples.service.KdrvProcess.JAVA;
+import static io.kdrv.examples.service.KdrvProcess.PI_JAR;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every way a kdrv process ends goes through one framework stop: every device removed in reverse probe order,
+ * outputs at their off state (the demo prints the mock lines once kdrv-core has stopped), a bounded exit.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ServiceStopIT {
+    static final List<String> DEMO_DEVICES = List.of("buttons", "leds", "bme0", "pir0");
+    static final String OFF = "demo: outputs after kdrv-core stopped: 18=LOW 23=LOW";
+    static final String BOUND = "device (\\S+): bound to driver";
+    static final String UNBOUND = "device (\\S+): unbound from driver";
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT", "HUP"})
+    void demoStopsCleanlyOnSignal(String signal) throws Exception {
+        try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
+            p.awaitBound(DEMO_DEVICES.toArray(String[]::new));
+            p.signal(signal);
+            assertEquals(0, p.awaitExit(EXIT), p.output());
+            String out = p.output();
+            assertTrue(out.contains("kdrv: SIG" + signal + ": stopping"), out);
+            assertTrue(out.contains("kdrv core shutdown: 4 devices removed"), out);
+            assertEquals(reversed(p.names(BOUND)), p.names(UNBOUND), "remove order is reverse probe order:\n" + out);
+            assertTrue(out.contains(OFF), out);
+            if (signal.equals("TERM")) {
+                assertQuietStart(out);
+            }
+        }
+    }
+
+    @Test
+    void raspberrypiJarOnTheMockPlatformStopsCleanlyOnSigterm() throws Exception {
+        Path board = dir.resolve("board.json");
+        Files.writeString(board, """
+                { "platform": "mock", "devices": [
+                  { "name": "buttons", "compatible": ["gpio-keys"], "gpios": [17, 27], "codes": [28, 1] },
+                  { "name": "leds", "compatible": ["gpio-leds"], "gpios": [18, 23], "trigger": "heartbeat" },
+                  { "name": "pir0", "compatible": ["pir-motion"], "gpios": [4] } ] }
+                """);
+        try (KdrvProcess p = KdrvProcess.start(JAVA, PI_JAR, dir, "-Dkdrv.state.dir=" + dir.resolve("state"),
+                "-Dkdrv.board.platform=mock", "-Dkdrv.board.file=" + board)) {
+            p.awaitBound("buttons", "leds", "pir0");
+            p.signal("TERM");
+            assertEquals(0, p.awaitExit(EXIT), p.output());
+            String out = p.output();
+            assertTrue(out.contains("kdrv core shutdown: 3 devices removed"), out);
+            assertEquals(reversed(p.names(BOUND)), p.names(UNBOUND), out);
+            assertQuietStart(out);
+        }
+    }
+
+    @Test
+    void stop0InTheShellExitsZero() throws Exception {
+        try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir)) {
+            p.awaitBound(DEMO_DEVICES.toArray(String[]::new));
+            p.type("stop 0");
+            assertEquals(0, p.awaitExit(EXIT), p.output());
+            assertTrue(p.output().contains("kdrv core shutdown: 4 devices removed"), p.output());
+            assertTrue(p.output().contains(OFF), p.output());
+        }
+    }
+
+    @Test
+    void systemExitFromABundleStillRemovesEveryDevice() throws Exception {
+        try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive",
+                "-Dkdrv.demo.exit-after=8s")) {
+            p.awaitBound(DEMO_DEVICES.toArray(String[]::new));
+            assertEquals(3, p.awaitExit(EXIT), p.output());
+            String out = p.output();
+            assertTrue(out.contains("kdrv: JVM exit: stopping"), out);
+            assertTrue(out.contains("kdrv core shutdown: 4 devices removed"), out);
+            assertTrue(out.contains(OFF), out);
+        }
+    }
+
+    @Test
+    void aStuckDriverIsReportedAndTheProcessStillExits() throws Exception {
+        try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive",
+                "-Dkdrv.demo.stuck-remove=true")) {
+            p.awaitBound("buttons", "leds", "bme0", "pir0", "stuck0");
+            p.signal("TERM");
+            int code = p.awaitExit(EXIT);
+            String out = p.output();
+            assertEquals(0, code, out);
+            assertTrue(out.matches("(?s).*device stuck0: remove by driver .* did not return within.*"), out);
+            for (String d : DEMO_DEVICES) {
+                assertTrue(out.contains("device " + d + ": unbound from driver"), d + "\n" + out);
+            }
+            assertTrue(out.contains(OFF), out);
+        }
+    }
+
+    /** A healthy start prints no ERROR or WARN line (kdrv's, Pi4J's or the JDK's). */
+    static void assertQuietStart(String out) {
+        String start = out.substring(0, Math.max(0, out.indexOf("kdrv: SIG")));
+        for (String line : start.split("\n")) {
+            assertFalse(line.contains(" ERROR ") || line.contains(" WARN ") || line.startsWith("WARNING")
+                    || line.contains("Exception"), "noise on a healthy start: " + line + "\n" + out);
+        }
+    }
+
+    static List<String> reversed(List<String> l) {
+        return l.reversed();
+    }
+}
