@@ -267,13 +267,20 @@ public final class ControlSocket {
 
         /** FileInstall installs file:<path>; then the bundle's drivers probe their devices. */
         private int awaitBundle(Path file) throws IOException {
-            String location = file.toUri().toString();
-            long end = System.nanoTime() + DEPLOY_WAIT.toNanos();
+            long start = System.nanoTime(), end = start + DEPLOY_WAIT.toNanos();
             Bundle bundle = null;
             while (System.nanoTime() < end && !Kthread.shouldStop()) {
-                bundle = findBundle(location);
-                if (bundle != null && bundle.getState() == Bundle.ACTIVE && idle(Duration.ofMillis(500))) {
-                    break;
+                bundle = findBundle(file);
+                if (bundle != null && bundle.getState() == Bundle.ACTIVE) {
+                    // SCR registers the bundle's drivers after it started, the core picks them up on its probe
+                    // kthread: settled when every Driver service of the bundle is known to the core and it is idle,
+                    // or, for a bundle without drivers, after a 2 s grace.
+                    int services = driverServices(bundle);
+                    int known = driversOf(bundle.getSymbolicName()).size();
+                    boolean graceOver = System.nanoTime() - start > 2_000_000_000L;
+                    if ((services > 0 ? known >= services : graceOver) && idle(Duration.ofMillis(500))) {
+                        break;
+                    }
                 }
                 sleepBriefly();
             }
@@ -284,7 +291,7 @@ public final class ControlSocket {
                 return 1;
             }
             String bsn = bundle.getSymbolicName();
-            List<DriverInfo> drivers = devices.drivers().stream().filter(d -> bsn.equals(d.bundle())).toList();
+            List<DriverInfo> drivers = driversOf(bsn);
             send("o bundle " + bsn + " " + bundle.getVersion() + " active, " + drivers.size() + " driver(s)");
             int code = 0;
             for (DriverInfo d : drivers) {
@@ -365,10 +372,34 @@ public final class ControlSocket {
         }
     }
 
-    private Bundle findBundle(String location) {
+    private List<DriverInfo> driversOf(String bsn) {
+        return devices.drivers().stream()
+                .filter(d -> bsn.equals(d.bundle()) || d.id().startsWith(bsn + "/"))
+                .toList();
+    }
+
+    private static int driverServices(Bundle b) {
+        var refs = b.getRegisteredServices();
+        int n = 0;
+        for (var ref : refs == null ? new org.osgi.framework.ServiceReference<?>[0] : refs) {
+            if (java.util.Arrays.asList((String[]) ref.getProperty("objectClass")).contains(
+                    io.kdrv.driver.Driver.class.getName())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** FileInstall's location for a file is its file: URI (File.toURI style, file:/path); compare as paths. */
+    private Bundle findBundle(Path file) {
         for (Bundle b : ctx.getBundles()) {
-            if (b.getLocation().equals(location) || b.getLocation().equals("file:" + location.substring(5))) {
-                return b;
+            String loc = b.getLocation();
+            try {
+                if (loc.startsWith("file:") && Path.of(java.net.URI.create(loc)).equals(file)) {
+                    return b;
+                }
+            } catch (IllegalArgumentException notAFileUri) {
+                // e.g. a location with spaces not escaped: not ours
             }
         }
         return null;

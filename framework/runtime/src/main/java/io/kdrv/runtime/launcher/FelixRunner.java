@@ -95,7 +95,10 @@ public final class FelixRunner implements Callable<Integer> {
             }
         }, filter);
         installBundles(fw);
-        fw.start();
+        fw.start(); // returns once the beginning start level is reached: every bundle of the jar started
+        long sinceJvmStart = ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+        err.printf("kdrv: framework started, state %s (%d ms after process start)%n", state, sinceJvmStart);
         return waitForEnd(fw);
     }
 
