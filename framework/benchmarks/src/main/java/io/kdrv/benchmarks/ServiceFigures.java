@@ -110,13 +110,13 @@ public final class ServiceFigures {
         long t = -1;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
-                if (done.test(line)) {
+                if (t < 0 && done.test(line)) {
                     t = (System.nanoTime() - t0) / 1_000_000;
-                    break;
+                    p.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of the pipe); keep draining
                 }
             }
         }
-        stop(p); // output pipe closed first: the stopping process never blocks on a full pipe
+        stop(p);
         if (t < 0) {
             throw new IllegalStateException(jar + " ended before the awaited line");
         }
