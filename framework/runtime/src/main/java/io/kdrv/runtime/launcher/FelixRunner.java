@@ -65,7 +65,6 @@ public final class FelixRunner implements Callable<Integer> {
     private final PrintStream err = System.err;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile Framework framework;
-    private volatile Thread mainThread;
     private volatile ServiceReference<?> mainCallable;
 
     public FelixRunner(Properties launch, Path state) {
@@ -77,7 +76,6 @@ public final class FelixRunner implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        mainThread = Thread.currentThread();
         Map<String, String> props = frameworkProperties();
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, FelixRunner.class.getClassLoader())
                 .findFirst().orElseThrow(() -> new IllegalStateException("no OSGi framework in the kdrv jar"));
@@ -90,11 +88,13 @@ public final class FelixRunner implements Callable<Integer> {
         String filter = "(&(" + Constants.OBJECTCLASS + "=" + Callable.class.getName() + ")(main.thread=true))";
         ctx.addServiceListener(event -> {
             if (event.getType() == ServiceEvent.REGISTERED && mainCallable == null) {
-                mainCallable = event.getServiceReference();
-                mainThread.interrupt(); // leave waitForStop and run it (see below)
+                mainCallable = event.getServiceReference(); // the main thread picks it up (waitForEnd)
             }
         }, filter);
         installBundles(fw);
+        if (stopping.get()) {
+            return 0; // a signal during installation: never start
+        }
         fw.start(); // returns once the beginning start level is reached: every bundle of the jar started
         long sinceJvmStart = ProcessHandle.current().info().startInstant()
                 .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
@@ -102,19 +102,24 @@ public final class FelixRunner implements Callable<Integer> {
         return waitForEnd(fw);
     }
 
+    /**
+     * Waits for the framework to stop, checking twice a second for a {@code main.thread} Callable. Polling rather
+     * than interrupting the main thread: Felix's own waits inside {@code start()} must not see a stray interrupt.
+     */
     private int waitForEnd(Framework fw) throws Exception {
         while (true) {
-            try {
-                fw.waitForStop(0);
-                return 0; // stopped: by a signal, by Gogo's stop 0, by a bundle
-            } catch (InterruptedException e) {
-                ServiceReference<?> ref = mainCallable;
-                if (ref == null || stopping.get()) {
-                    continue;
-                }
+            ServiceReference<?> ref = mainCallable;
+            if (ref != null && !stopping.get()) {
                 Integer code = runMainCallable(fw.getBundleContext(), ref);
                 return stopBounded("main.thread service returned " + code) ? (code == null ? 0 : code)
                         : EXIT_STOP_OVERRUN;
+            }
+            try {
+                if (fw.waitForStop(500).getType() != FrameworkEvent.WAIT_TIMEDOUT) {
+                    return 0; // stopped: by a signal, by Gogo's stop 0, by a bundle
+                }
+            } catch (InterruptedException e) {
+                // nobody interrupts the launcher's main thread on purpose; keep waiting
             }
         }
     }
