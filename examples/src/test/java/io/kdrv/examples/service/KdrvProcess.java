@@ -36,6 +36,7 @@ final class KdrvProcess implements AutoCloseable {
         Files.createDirectories(dir);
         Path log = Files.createTempFile(dir, "kdrv", ".log");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "--sun-misc-unsafe-memory-access=allow"));
+        cmd.add("-Dorg.osgi.service.http.port=0"); // any free port: parallel builds on this machine use 8080 too
         if (java.equals(JAVA)) {
             cmd.add("-XX:-UsePerfData"); // no hsperfdata file in /tmp (the unit sets it too)
         } else {

@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 public final class ServiceFigures {
     static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     static final List<String> BASE = List.of("--sun-misc-unsafe-memory-access=allow", "-XX:-UsePerfData",
+            "-Dorg.osgi.service.http.port=0",
             "-Dgosh.args=--nointeractive");
     static final List<String> UNIT = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m",
             "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseCompactObjectHeaders");
