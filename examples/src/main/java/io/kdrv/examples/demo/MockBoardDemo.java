@@ -13,6 +13,7 @@ import io.kdrv.kthread.KthreadInfo;
 import io.kdrv.kthread.KthreadStopTimeoutException;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.kthread.PeriodicTimer;
+import io.kdrv.kthread.WaitQueue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -75,8 +76,9 @@ public final class MockBoardDemo implements EventHandler {
     private final Map<String, AtomicLong> eventCounts = new ConcurrentHashMap<>();
     private final MockBoard board;
     // Dynamic: the demo outlives kdrv-core's stop, so that it can report the outputs once every device is removed.
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    // kdrv-core starts after the demo (start level 5): the stimulus waits for it (coreUp) before its timed window.
     private volatile DeviceManager devices;
+    private final WaitQueue coreUp = new WaitQueue();
     private final BundleContext ctx;
     private final Bme280Chip bme280 = new Bme280Chip();
     private final Duration duration;
@@ -133,6 +135,18 @@ public final class MockBoardDemo implements EventHandler {
             Hashtable<String, Object> mainProps = new Hashtable<>();
             mainProps.put("main.thread", true);
             ctx.registerService(Callable.class, new ExitCode(), mainProps);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setDevices(DeviceManager manager) {
+        devices = manager;
+        coreUp.wakeUpAll();
+    }
+
+    void unsetDevices(DeviceManager manager) {
+        if (devices == manager) {
+            devices = null;
         }
     }
 
@@ -218,6 +232,13 @@ public final class MockBoardDemo implements EventHandler {
 
     /** The stimulus kthread: one step every 250 ms until stopped or the timed run ends. */
     private int stimulate(Object unused) throws InterruptedException {
+        // The timed window starts once the core is up and has probed the board file's devices (a loaded machine
+        // may take seconds to get there), so that a 4 s run sees 4 s of stimuli on bound devices.
+        coreUp.waitEventInterruptibleTimeout(() -> devices != null || Kthread.shouldStop(), Duration.ofSeconds(60));
+        DeviceManager dm = devices;
+        if (dm != null) {
+            dm.awaitIdle(Duration.ofSeconds(30));
+        }
         PeriodicTimer timer = new PeriodicTimer(Duration.ofMillis(250));
         long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         double temperature = 21.0;
