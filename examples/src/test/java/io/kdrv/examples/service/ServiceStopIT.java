@@ -54,7 +54,7 @@ class ServiceStopIT {
     void raspberrypiJarOnTheMockPlatformStopsCleanlyOnSigterm() throws Exception {
         Path board = dir.resolve("board.json");
         Files.writeString(board, """
-                { "platform": "mock", "devices": [
+                { "devices": [
                   { "name": "buttons", "compatible": ["gpio-keys"], "gpios": [17, 27], "codes": [28, 1] },
                   { "name": "leds", "compatible": ["gpio-leds"], "gpios": [18, 23], "trigger": "heartbeat" },
                   { "name": "pir0", "compatible": ["pir-motion"], "gpios": [4] } ] }
