@@ -84,7 +84,7 @@ public final class GpioCommands {
         } catch (IllegalArgumentException e) {
             return "gpio:set: " + e.getMessage() + "\n";
         }
-        return "GPIO " + l + " = " + (high ? 1 : 0) + "\n";
+        return "GPIO " + l + " = " + (high ? 1 : 0) + "\n" + unclaimedNote(l);
     }
 
     /** {@code gpio:pulse <line>}: two edges, back to back. */
@@ -107,7 +107,16 @@ public final class GpioCommands {
         } catch (IllegalArgumentException e) {
             return "gpio:pulse: " + e.getMessage() + "\n";
         }
-        return "GPIO " + l + " pulsed (" + ms + " ms)\n";
+        return "GPIO " + l + " pulsed (" + ms + " ms)\n" + unclaimedNote(l);
+    }
+
+    /** Driving a line no device holds reaches no driver: say so, or the user waits for an event that never comes. */
+    private String unclaimedNote(int line) {
+        KdrvBoard b = board;
+        if (b == null || b.lines().stream().anyMatch(i -> i.line() == line)) {
+            return "";
+        }
+        return "note: no device has claimed GPIO " + line + ", so no driver saw it (gpio:list shows the claimed lines)\n";
     }
 
     /**

@@ -207,6 +207,9 @@ class PinBoardTest {
         assertEquals("gpio:set: line 'x' is not a GPIO number\n", sim.set("x", "1"));
         assertEquals("GPIO 17 pulsed (5 ms)\n", sim.pulse("17", "5"));
         assertEquals("gpio:pulse: width '-1' must be 0..60000 ms\n", sim.pulse("17", "-1"));
-        assertEquals("17=1 17^5 ", driven.toString());
+        assertEquals("GPIO 5 pulsed (0 ms)\nnote: no device has claimed GPIO 5, so no driver saw it (gpio:list shows "
+                + "the claimed lines)\n", sim.pulse("5"));
+        assertTrue(sim.set("5", "0").contains("no device has claimed GPIO 5"));
+        assertEquals("17=1 17^5 5^0 5=0 ", driven.toString());
     }
 }
