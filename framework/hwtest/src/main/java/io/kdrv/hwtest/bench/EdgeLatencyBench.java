@@ -45,12 +45,12 @@ import org.junit.jupiter.api.Timeout;
 @Order(Integer.MAX_VALUE) // last, after the runtime's JVM has ended: nothing else runs in the guest meanwhile
 class EdgeLatencyBench {
   private static final int LINE = 22;
-  private static final int WARMUP = 50;
-  private static final int EDGES = 400;
+  private static final int WARMUP = 30;
+  private static final int EDGES = 300;
   private static final Duration EDGE_BOUND = Duration.ofSeconds(10);
 
   @Test
-  @Timeout(value = 150, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // gpiomon's pipe read is not interruptible
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // gpiomon's pipe read is not interruptible
   void edgeToHandlerLatencyKdrvIrqKthreadVersusGpiomon() throws Exception {
     Rig.SimChip a = Rig.chipA();
     a.pull(LINE, false);

@@ -150,9 +150,8 @@ public final class PiRuntime implements AutoCloseable {
     }
     Files.createDirectories(dir.resolve("deploy"));
     List<String> cmd = new ArrayList<>();
-    // niced: while it boots, the test classes before RaspberryPiRuntimeTest keep the vCPUs they need; it boots in
-    // their waits (busybox nice)
-    cmd.addAll(List.of("nice", "-n", "19"));
+    // niced a little: the test classes before RaspberryPiRuntimeTest keep the vCPUs they need (busybox nice)
+    cmd.addAll(List.of("nice", "-n", "5"));
     cmd.add(Rig.env("HWTEST_JAVA"));
     cmd.addAll(List.of(Rig.env("HWTEST_JAVA_OPTS").trim().split("\\s+")));
     cmd.addAll(List.of("-Djava.io.tmpdir=" + dir, "-Dkdrv.board.platform=raspberrypi",
