@@ -183,7 +183,8 @@ class EdgeStreamTest {
     @Test
     void theWaitReadLoopDoesNotAllocate() throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        int n = 40_000;
+        int rounds = 5;
+        int n = 16_000 * (rounds + 1);
         long[] seq = new long[n];
         for (int i = 0; i < n; i++) {
             seq[i] = i + 1;
@@ -200,18 +201,23 @@ class EdgeStreamTest {
             for (int i = 0; i < 1_000; i++) {
                 s.awaitEdgesUninterruptible(out);
             }
+            // The claim is about the steady state: on a loaded machine the JIT may still be compiling after the
+            // warm-up, so a round that allocates is measured again (at most 'rounds' times).
             long tid = Thread.currentThread().threadId();
-            long before = mx.getThreadAllocatedBytes(tid);
-            int got = 0;
-            for (int i = 0; i < 1_000; i++) {
-                got += s.awaitEdgesUninterruptible(out);
-                s.wake();
-                s.awaitEdgesUninterruptible(out);
+            long allocated = Long.MAX_VALUE;
+            for (int r = 0; r < rounds && allocated >= 16 * 1024; r++) {
+                long before = mx.getThreadAllocatedBytes(tid);
+                int got = 0;
+                for (int i = 0; i < 1_000; i++) {
+                    got += s.awaitEdgesUninterruptible(out);
+                    s.wake();
+                    s.awaitEdgesUninterruptible(out);
+                }
+                allocated = mx.getThreadAllocatedBytes(tid) - before;
+                assertEquals(16_000, got);
             }
-            long allocated = mx.getThreadAllocatedBytes(tid) - before;
-            assertEquals(16_000, got);
             // 2000 waits, 1000 reads, 1000 wakes: a single boxed value per call would be >= 32 KB
-            assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes");
+            assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes in the best of " + rounds + " rounds");
         } finally {
             s.close();
             req.close();
