@@ -75,7 +75,7 @@ final class ConsoleBrowserIT {
             fail("no demo jar " + jar.toAbsolutePath() + ": run ./mvnw -B verify first");
         }
         work = Files.createTempDirectory("kdrv-browser-");
-        Files.createDirectories(work.resolve("deploy"));
+        // the runtime keeps deploy/ in its state directory (created by the launcher)
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -83,7 +83,8 @@ final class ConsoleBrowserIT {
         base = "http://127.0.0.1:" + port + "/kdrv/";
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dorg.osgi.service.http.port=" + port, "-jar", jar.toAbsolutePath().toString()));
+                "-Dorg.osgi.service.http.port=" + port, "-Dkdrv.state.dir=" + work.resolve("state"), "-jar",
+                jar.toAbsolutePath().toString()));
         demo = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("demo.log").toFile()).start();
         demoStdin = demo.getOutputStream(); // kept open: the demo's Gogo console stops the framework on EOF
@@ -254,7 +255,7 @@ final class ConsoleBrowserIT {
             fail("no driver jar to upload: " + driverJar.toAbsolutePath() + " (run ./mvnw -B verify first)");
         }
         // a device node for the driver, dropped like a user would (FileInstall config)
-        Files.writeString(work.resolve("deploy/kdrv.device-upload0.config"),
+        Files.writeString(work.resolve("state/deploy/kdrv.device-upload0.config"),
                 "name=\"upload0\"\ncompatible=[\"kdrv,test-driver\"]\n");
         awaitApi("node upload0 unbound", "devices/upload0", b -> b.contains("\"state\":\"UNBOUND\""));
         open("deploy");
