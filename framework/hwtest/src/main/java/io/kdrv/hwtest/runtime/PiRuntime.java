@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code examples/target/raspberrypi.jar} run as a child JVM of the guest, in its own working directory on the
- * guest's tmpfs (so {@code deploy/} is FileInstall's directory), observed from outside: its log file, its web
- * API on loopback ({@code /kdrv/api/...}, plain {@link HttpURLConnection}: no client threads in the test JVM) and
- * {@code /proc/<pid>/task/<tid>/comm} (the JVM names native threads after the kthreads, cut to 15 characters).
+ * guest's tmpfs (its state directory is {@code state/} there, created by the launcher, so {@code state/deploy/} is
+ * FileInstall's directory), observed from outside: its log file, its web API on loopback ({@code /kdrv/api/...},
+ * plain {@link HttpURLConnection}: no client threads in the test JVM) and {@code /proc/<pid>/task/<tid>/comm} (the JVM names native threads after the kthreads, cut to 15 characters).
  *
  * <p>{@link #shared()} is thread-safe; the instance methods are not: one test class drives the runtime.
  */
@@ -148,13 +148,14 @@ public final class PiRuntime implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " missing: build examples (./mvnw -B package -pl framework/hwtest -am)");
     }
-    Files.createDirectories(dir.resolve("deploy"));
+    // the runtime keeps its bundle cache, configuration and deploy/ in its state directory (framework/runtime)
     List<String> cmd = new ArrayList<>();
     // niced a little: the test classes before RaspberryPiRuntimeTest keep the vCPUs they need (busybox nice)
     cmd.addAll(List.of("nice", "-n", "5"));
     cmd.add(Rig.env("HWTEST_JAVA"));
     cmd.addAll(List.of(Rig.env("HWTEST_JAVA_OPTS").trim().split("\\s+")));
-    cmd.addAll(List.of("-Djava.io.tmpdir=" + dir, "-Dkdrv.board.platform=raspberrypi",
+    cmd.addAll(List.of("-Djava.io.tmpdir=" + dir, "-Dkdrv.state.dir=" + dir.resolve("state"),
+        "-Dkdrv.board.platform=raspberrypi",
         "-Dkdrv.board.file=" + boardFile, "-Dfelix.fileinstall.poll=50",
         "-Dorg.osgi.service.http.port=" + HTTP_PORT, "-jar", jar.toString()));
     Path log = dir.resolve("runtime.log");
@@ -255,11 +256,11 @@ public final class PiRuntime implements AutoCloseable {
   void deploy(Path jar, String name) throws IOException {
     Path tmp = dir.resolve(name + ".part");
     Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
-    Files.move(tmp, dir.resolve("deploy").resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, dir.resolve("state").resolve("deploy").resolve(name), StandardCopyOption.ATOMIC_MOVE);
   }
 
   void undeploy(String name) throws IOException {
-    Files.delete(dir.resolve("deploy").resolve(name));
+    Files.delete(dir.resolve("state").resolve("deploy").resolve(name));
   }
 
   /** SIGTERM, then waits up to {@code bound} for the JVM to exit; its exit status, or -1 if it did not. */
