@@ -4,6 +4,7 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
+import com.pi4j.io.spi.Spi;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadWorker;
 import io.kdrv.kthread.ThreadFn;
@@ -24,7 +25,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * it; otherwise they throw {@link DeviceConfigException} naming this device and the key.
  *
  * <h2>Device-managed resources (devres)</h2>
- * The {@code kthread*}, {@code createWorker}, {@code gpio*}, {@code i2c}, {@code requestThreadedIrq} and
+ * The {@code kthread*}, {@code createWorker}, {@code gpio*}, {@code i2c}, {@code spi}, {@code requestThreadedIrq} and
  * {@code addAction} methods may be called only while the device is probing or bound (else
  * {@link IllegalStateException}). What they return is released in reverse order of acquisition after
  * {@link Driver#remove} returns, or when probe fails: kthreads are stopped (bounded; a thread that will not stop
@@ -201,6 +202,19 @@ public interface Device {
 
     /** The I2C device at bus node key {@code i2c-bus} and address node key {@code reg}. */
     I2C i2c() throws ProbeDeferredException;
+
+    /**
+     * The SPI device at node keys {@code spi-bus} (required), {@code spi-cs} (or {@code reg}; default 0),
+     * {@code spi-mode} (0..3, default 0) and {@code spi-max-frequency} (Hz, default 1 MHz); a default the driver
+     * declares in its binding ({@link SpiKeys}) wins over the core's. Pi4J's {@code Spi}: each
+     * {@code transfer} is one full-duplex transfer with chip select asserted for its whole length. Device-managed;
+     * one claimant per bus and chip select.
+     *
+     * @throws DeviceConfigException naming this device and the key: missing bus, mode outside 0..3, a clock of
+     *         0 Hz, a bus or chip select outside Pi4J's ranges
+     * @throws IllegalStateException the bus/chip select is claimed by another device (the message names it)
+     */
+    Spi spi() throws ProbeDeferredException;
 
     /**
      * Requests a threaded IRQ on a GPIO input obtained from this device. The Pi4J listener (top half) timestamps

@@ -9,9 +9,11 @@
  * taking one; {@code Sensor}, {@code SensorChannel}, {@code SensorReading}, {@code SensorPoll}, {@code SensorInfo},
  * {@code Device.sensor}, {@code Device.startSensorPoller}, {@code DeviceManager.sensor}.
  *
+ * <p>0.3.0: {@code Device.spi()} and {@code SpiKeys}.
+ *
  * <p>Versioned with OSGi semantic versioning (bnd baselining checks it): an interface marked
  * {@code @ConsumerType} (implemented by drivers) may only change in a major version; {@code @ProviderType} ones
  * (implemented by the core) may gain methods in a minor version.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package io.kdrv.driver;

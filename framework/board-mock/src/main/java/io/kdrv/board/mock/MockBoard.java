@@ -16,6 +16,9 @@ import io.kdrv.board.mock.internal.SimInput;
 import io.kdrv.board.mock.internal.SimInputProvider;
 import io.kdrv.board.mock.internal.SimOutput;
 import io.kdrv.board.mock.internal.SimOutputProvider;
+import io.kdrv.board.mock.internal.SimSpiProvider;
+import io.kdrv.board.mock.internal.SpiSim;
+import io.kdrv.driver.spi.SpiSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +59,9 @@ import java.util.concurrent.locks.LockSupport;
  *       uses instead of the clock, so pulse widths measured from edge timestamps are exact.</li>
  *   <li>I2C: {@link #attach} a {@link RegisterChip} at a bus/address; drivers reach it through Pi4J's I2C API.
  *       A transfer to an address without a chip fails naming bus and address.</li>
+ *   <li>SPI: {@link #attachSpi} an {@link SpiChip} at a bus/chip select; drivers reach it through Pi4J's
+ *       {@code Spi}, one chip transfer per Pi4J transfer (chip select asserted for its length). Every transfer is
+ *       recorded ({@link #spiTransfers}); where no chip is attached MISO floats and reads zeros.</li>
  * </ul>
  * Wrong use (a line the board does not have, driving an output, no chip at an address) throws
  * {@link IllegalArgumentException} or {@link IllegalStateException} naming the line or bus/address.
@@ -70,6 +76,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
     private final Line[] lines;
     private final Map<Integer, RegisterChip> chips = new ConcurrentHashMap<>();
     private final Hooks hooks = new Hooks();
+    private final SpiSim spi = new SpiSim();
     private Context context; // guarded by this
 
     /** A mock board with {@value #DEFAULT_LINES} lines. */
@@ -117,6 +124,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
                 .disableShutdownHook()
                 .add(new MockPlatform())
                 .add(new SimInputProvider(hooks), new SimOutputProvider(hooks), new RegisterI2CProvider(hooks))
+                .add(new SimSpiProvider(spi))
                 .build();
         return context;
     }
@@ -425,6 +433,67 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
                     + " on bus " + bus + " (valid: 0x03..0x77)");
         }
         return bus << 8 | address;
+    }
+
+    // ------------------------------------------------------------------------------------------ SPI
+
+    /**
+     * Attaches {@code chip} at SPI {@code bus}/{@code chipSelect}; transfers there from now on go to it.
+     *
+     * @return {@code chip}
+     * @throws IllegalArgumentException bad bus or chip select
+     * @throws IllegalStateException    another chip is already there (named)
+     */
+    public <C extends SpiChip> C attachSpi(int bus, int chipSelect, C chip) {
+        Objects.requireNonNull(chip, "chip");
+        SpiChip old = spi.attach(spiKey(bus, chipSelect), chip);
+        if (old != null) {
+            throw new IllegalStateException("mock board: SPI bus " + bus + " chip select " + chipSelect
+                    + " already has chip " + old.name());
+        }
+        return chip;
+    }
+
+    /**
+     * Detaches the chip at SPI {@code bus}/{@code chipSelect}: later transfers there read a floating MISO (zeros).
+     *
+     * @return the detached chip
+     * @throws IllegalArgumentException when there is no chip there
+     */
+    public SpiChip detachSpi(int bus, int chipSelect) {
+        SpiChip chip = spi.detach(spiKey(bus, chipSelect));
+        if (chip == null) {
+            throw new IllegalArgumentException("mock board: no chip at SPI bus " + bus + " chip select " + chipSelect);
+        }
+        return chip;
+    }
+
+    /** @return the transfers to {@code bus}/{@code chipSelect}, oldest first (the last {@value SpiSim#RECORD_CAPACITY}) */
+    public List<SpiTransfer> spiTransfers(int bus, int chipSelect) {
+        return spi.transfers(spiKey(bus, chipSelect));
+    }
+
+    /** @return how many transfers went to {@code bus}/{@code chipSelect} since the board was made */
+    public long spiTransferCount(int bus, int chipSelect) {
+        return spi.transferCount(spiKey(bus, chipSelect));
+    }
+
+    /** Forgets the recorded transfers of {@code bus}/{@code chipSelect} (the count stays). */
+    public void clearSpiTransfers(int bus, int chipSelect) {
+        spi.clearTransfers(spiKey(bus, chipSelect));
+    }
+
+    /** @return true while a driver has SPI {@code bus}/{@code chipSelect} open */
+    public boolean isSpiOpen(int bus, int chipSelect) {
+        return spi.isOpen(spiKey(bus, chipSelect));
+    }
+
+    private static int spiKey(int bus, int chipSelect) {
+        if (bus < 0 || bus > SpiSettings.MAX_BUS || chipSelect < 0 || chipSelect > SpiSettings.MAX_CHIP_SELECT) {
+            throw new IllegalArgumentException("mock board: invalid SPI bus " + bus + " chip select " + chipSelect
+                    + " (bus 0.." + SpiSettings.MAX_BUS + ", chip select 0.." + SpiSettings.MAX_CHIP_SELECT + ")");
+        }
+        return SpiSim.key(bus, chipSelect);
     }
 
     // ------------------------------------------------------------------------------------------ lines

@@ -11,6 +11,7 @@ import com.pi4j.io.gpio.digital.DigitalOutputProvider;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import com.pi4j.io.i2c.I2CProvider;
+import com.pi4j.io.spi.Spi;
 import com.pi4j.provider.Provider;
 import io.kdrv.board.BoardException;
 import io.kdrv.board.BoardPlatform;
@@ -21,6 +22,7 @@ import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
 import io.kdrv.driver.LineConfig;
+import io.kdrv.driver.spi.SpiSettings;
 import io.kdrv.board.LineProperties;
 import io.kdrv.driver.IrqHandler;
 import java.time.Duration;
@@ -55,6 +57,7 @@ public final class PinBoard implements KdrvBoard {
     private final Map<Integer, GpioClaim> gpio = new TreeMap<>();   // guarded by lock
     private final Map<Integer, I2cClaim> i2c = new TreeMap<>();     // key bus << 8 | address; guarded by lock
     private boolean closed;                                         // guarded by lock
+    private final SpiClaims spi;                                    // its own lock
 
     private PinBoard(BoardPlatform platform, Context pi4j, IrqSettings irqSettings) {
         this.platform = platform;
@@ -63,6 +66,7 @@ public final class PinBoard implements KdrvBoard {
         this.inputs = provider(IOType.DIGITAL_INPUT);
         this.outputs = provider(IOType.DIGITAL_OUTPUT);
         this.i2cs = provider(IOType.I2C);
+        this.spi = new SpiClaims(platform.name(), pi4j);
     }
 
     /** See {@link io.kdrv.board.Boards#open(BoardPlatform, int)}. */
@@ -171,6 +175,11 @@ public final class PinBoard implements KdrvBoard {
         }
         I2cClaim c = claim;
         return new ClaimHandle<>(c.io, () -> release(c));
+    }
+
+    @Override
+    public Handle<Spi> openSpi(Device owner, SpiSettings settings) {
+        return spi.open(owner, settings);
     }
 
     @Override
@@ -389,6 +398,7 @@ public final class PinBoard implements KdrvBoard {
         for (I2cClaim c : buses) {
             release(c);
         }
+        spi.close();
         shutdownQuietly(pi4j);
     }
 

@@ -4,6 +4,7 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
+import com.pi4j.io.spi.Spi;
 import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
@@ -21,6 +22,7 @@ import io.kdrv.driver.Sensor;
 import io.kdrv.driver.SensorChannel;
 import io.kdrv.driver.SensorPoll;
 import io.kdrv.driver.spi.Board;
+import io.kdrv.driver.spi.SpiSettings;
 import io.kdrv.kthread.Completion;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadStopTimeoutException;
@@ -637,6 +639,16 @@ final class DeviceImpl implements Device {
         I2C i2c = h.get();
         registerBoard(d, String.format("i2c %d-0x%02x", bus, address), h::close, i2c);
         return i2c;
+    }
+
+    @Override
+    public Spi spi() throws ProbeDeferredException {
+        Devres d = active("spi");
+        SpiSettings settings = SpiNode.settings(this, binding); // DeviceConfigException naming the key
+        Board.Handle<Spi> h = board().openSpi(this, settings);
+        Spi spi = h.get();
+        registerBoard(d, "spi " + settings, h::close, spi);
+        return spi;
     }
 
     @Override

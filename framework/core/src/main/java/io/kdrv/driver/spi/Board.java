@@ -4,6 +4,7 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
+import com.pi4j.io.spi.Spi;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
@@ -65,6 +66,18 @@ public interface Board {
     }
 
     Handle<I2C> openI2c(Device owner, int bus, int address);
+
+    /**
+     * Claims SPI device {@code settings.bus()}/{@code settings.chipSelect()} for {@code owner}, opened with the
+     * settings' mode and clock. One claimant per bus and chip select.
+     *
+     * @throws IllegalStateException the device is claimed by another owner (named), or this board has no SPI
+     *         (the default)
+     */
+    default Handle<Spi> openSpi(Device owner, SpiSettings settings) {
+        throw new IllegalStateException("board platform " + platform() + " has no SPI (device " + owner.name() + ", "
+                + settings.id() + ")");
+    }
 
     /** {@code input} must have been opened by {@code owner} through this board. */
     Handle<Irq> requestThreadedIrq(Device owner, DigitalInput input, Edge edge, Duration debounce, IrqHandler handler);

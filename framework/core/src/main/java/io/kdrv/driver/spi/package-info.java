@@ -4,6 +4,8 @@
  * <p>0.2.0 (a breaking change for implementers, before the first release): {@code openInput}/{@code openOutput}
  * take a {@link io.kdrv.driver.LineConfig}; the old signatures are default methods passing
  * {@link io.kdrv.driver.LineConfig#DEFAULT}.
+ *
+ * <p>0.3.0: {@code Board.openSpi} (a default method: a board without SPI says so) and {@code SpiSettings}.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package io.kdrv.driver.spi;
