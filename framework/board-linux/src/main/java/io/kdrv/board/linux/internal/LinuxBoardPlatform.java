@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * A {@link BoardPlatform} on the Linux uAPI: its Pi4J context has kdrv's GPIO v2 input and output providers on
- * one chip and kdrv's I2C provider on {@code /dev/i2c-N}. The chip is chosen each time a context is built (it may
+ * one chip, kdrv's I2C provider on {@code /dev/i2c-N} and its SPI provider on {@code /dev/spidevB.C}. The chip
+ * is chosen each time a context is built (it may
  * have appeared since), and its line count becomes {@link #lineCount()}.
  */
 public final class LinuxBoardPlatform implements BoardPlatform {
@@ -66,6 +67,7 @@ public final class LinuxBoardPlatform implements BoardPlatform {
                     .disableShutdownHook() // the board shuts the context down; a JVM hook would pin this bundle
                     .add(new LinuxDigitalInputProvider(name, shared), new LinuxDigitalOutputProvider(name, shared),
                             new LinuxI2CProvider(name, i2cDevDir))
+                    .add(new LinuxSpiProvider(name, i2cDevDir)) // spidevB.C live next to i2c-N
                     .build();
         } catch (RuntimeException | LinkageError e) {
             chip.close();
