@@ -84,12 +84,12 @@ class Mcp3008DriverTest {
         Map<String, SensorReading> r = byChannel(s);
         assertEquals(8, r.size());
         for (int ch = 0; ch < 8; ch++) {
-            SensorReading reading = r.get("in" + ch);
+            SensorReading reading = r.get("ch" + ch);
             assertEquals("V", reading.unit());
             // floor(1024 * VIN / VREF) * VREF / 1024: at most one LSB below the input, never above
             double expected = Math.min(1023, Math.floor(1024 * volts[ch] / 3.3)) * LSB;
-            assertEquals(expected, reading.value(), 1e-9, "in" + ch);
-            assertTrue(volts[ch] - reading.value() < LSB + 1e-9, "in" + ch);
+            assertEquals(expected, reading.value(), 1e-9, "ch" + ch);
+            assertTrue(volts[ch] - reading.value() < LSB + 1e-9, "ch" + ch);
         }
         assertEquals(0, chip.overclockedTransfers(), "the default clock (1.35 MHz) is within the datasheet limit");
 
@@ -104,8 +104,8 @@ class Mcp3008DriverTest {
         }
 
         chip.setInput(3, 0.25);
-        SensorInfo later = awaitSensor("adc0", x -> Math.abs(byChannel(x).get("in3").value() - 0.25) < LSB);
-        assertEquals(Math.floor(1024 * 0.25 / 3.3) * LSB, byChannel(later).get("in3").value(), 1e-9);
+        SensorInfo later = awaitSensor("adc0", x -> Math.abs(byChannel(x).get("ch3").value() - 0.25) < LSB);
+        assertEquals(Math.floor(1024 * 0.25 / 3.3) * LSB, byChannel(later).get("ch3").value(), 1e-9);
         assertEquals(0, later.pollErrors());
     }
 
@@ -123,17 +123,27 @@ class Mcp3008DriverTest {
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
 
         Map<String, SensorReading> r = byChannel(awaitSensor("adc0", x -> x.samples() >= 1));
-        assertEquals(List.of("in2", "in2-in3", "in3-in2", "in7-in6"),
+        assertEquals(List.of("ch2", "ch2-ch3", "ch3-ch2", "ch7-ch6"),
                 awaitSensor("adc0", x -> true).readings().stream().map(SensorReading::channel).toList());
         double lsb = 5.0 / 1024;
-        assertEquals(Math.floor(1024 * 3.0 / 5.0) * lsb, r.get("in2").value(), 1e-9);
-        assertEquals(Math.floor(1024 * 1.25 / 5.0) * lsb, r.get("in2-in3").value(), 1e-9);
-        assertEquals(0.0, r.get("in3-in2").value(), "IN- above IN+ reads code 0 (datasheet 4.1)");
-        assertEquals(0.0, r.get("in7-in6").value());
+        assertEquals(Math.floor(1024 * 3.0 / 5.0) * lsb, r.get("ch2").value(), 1e-9);
+        assertEquals(Math.floor(1024 * 1.25 / 5.0) * lsb, r.get("ch2-ch3").value(), 1e-9);
+        assertEquals(0.0, r.get("ch3-ch2").value(), "IN- above IN+ reads code 0 (datasheet 4.1)");
+        assertEquals(0.0, r.get("ch7-ch6").value());
         SpiTransfer first = bed.mock().spiTransfers(0, 0).get(1);
         assertArrayEquals(new byte[] {0x01, 0b0010_0000, 0, 0}, first.mosi(), "SGL/DIFF=0, D2..D0=010: CH2+ CH3-");
         assertEquals(3, first.mode());
         assertEquals(0, chip.overclockedTransfers(), "3.6 MHz at VDD 5 V");
+
+        // Differential only: no single-ended channels.
+        Mcp3008Chip second = bed.mock().attachSpi(0, 1, new Mcp3008Chip(3.3));
+        second.setInput(0, 1.0);
+        second.setInput(1, 0.5);
+        DeviceInfo diffOnly = addAdc("adc1", "spi-cs", 1, "channels", new int[0], "differential", "0-1");
+        assertEquals(DeviceState.BOUND, diffOnly.state(), diffOnly.reason());
+        SensorInfo s = awaitSensor("adc1", x -> x.samples() >= 1);
+        assertEquals(List.of("ch0-ch1"), s.readings().stream().map(SensorReading::channel).toList());
+        assertEquals(Math.floor(1024 * 0.5 / 3.3) * LSB, s.readings().getFirst().value(), 1e-9);
     }
 
     @Test
@@ -157,7 +167,7 @@ class Mcp3008DriverTest {
         assertFalse(bed.mock().isSpiOpen(0, 0));
 
         Map<String, SensorReading> r = byChannel(awaitSensor("good", x -> x.samples() >= 3));
-        assertEquals(Math.floor(1024 * 1.0 / 3.3) * LSB, r.get("in0").value(), 1e-9);
+        assertEquals(Math.floor(1024 * 1.0 / 3.3) * LSB, r.get("ch0").value(), 1e-9);
         assertEquals(DeviceState.BOUND, bed.device("good").state());
     }
 
@@ -196,7 +206,7 @@ class Mcp3008DriverTest {
             corrupt[0] = true;
         }
         SensorInfo s = awaitSensor("adc1", x -> x.pollErrors() >= 2);
-        assertEquals(Math.floor(1024 * 2.0 / 3.3) * LSB, byChannel(s).get("in0").value(), 1e-9,
+        assertEquals(Math.floor(1024 * 2.0 / 3.3) * LSB, byChannel(s).get("ch0").value(), 1e-9,
                 "a failed poll publishes nothing: the last good value stays");
         assertEquals(DeviceState.BOUND, bed.device("adc1").state());
     }

@@ -37,9 +37,9 @@ record Mcp3008Config(List<Input> inputs, double vref, Duration pollPeriod, int c
             NodeKey.ofInt("reg").min(0).description("chip select (device-tree spelling of spi-cs)"),
             NodeKey.ofDouble(VREF).defaultValue(3.3).description("VREF pin voltage in V, (0, 5.5]"),
             NodeKey.ofIntArray(CHANNELS).defaultValue(new int[] {0, 1, 2, 3, 4, 5, 6, 7}).min(0)
-                    .description("single-ended channels 0..7 to read (published as in<N>)"),
+                    .description("single-ended channels 0..7 to read (published as ch<N>)"),
             NodeKey.ofStringArray(DIFFERENTIAL).description("differential pairs IN+-IN- (0-1, 1-0, 2-3, ... 7-6), "
-                    + "published as in<P>-in<N>"),
+                    + "published as ch<P>-ch<N>"),
             NodeKey.ofLong(POLL_MS).defaultValue(1000L).min(1).description("poll period"),
             NodeKey.ofInt(CPU).min(0).description("CPU the poller kthread is bound to (absent: unbound)"));
 
@@ -49,12 +49,12 @@ record Mcp3008Config(List<Input> inputs, double vref, Duration pollPeriod, int c
      */
     record Input(String name, int config) {
         static Input single(int ch) {
-            return new Input("in" + ch, 0b1000 | ch);
+            return new Input("ch" + ch, 0b1000 | ch);
         }
 
         /** Table 5-2: D2..D0 is the IN+ channel; IN- is its pair partner. */
         static Input differential(int plus) {
-            return new Input("in" + plus + "-in" + (plus ^ 1), plus);
+            return new Input("ch" + plus + "-ch" + (plus ^ 1), plus);
         }
     }
 
