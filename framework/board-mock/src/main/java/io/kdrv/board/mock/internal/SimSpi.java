@@ -8,6 +8,7 @@ import com.pi4j.io.spi.SpiBase;
 import com.pi4j.io.spi.SpiConfig;
 import com.pi4j.io.spi.SpiProvider;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One SPI device handle on the mock board: every Pi4J transfer is one {@link io.kdrv.board.mock.SpiChip} transfer
@@ -19,7 +20,7 @@ final class SimSpi extends SpiBase {
     private final int cs;
     private final int mode;
     private final int speedHz;
-    private boolean counted; // guarded by this: counted as open in sim
+    private final AtomicBoolean counted = new AtomicBoolean(true); // counted as open in sim until closed once
 
     SimSpi(SpiProvider provider, SpiConfig config, SpiSim sim) {
         super(provider, config);
@@ -28,9 +29,6 @@ final class SimSpi extends SpiBase {
         this.cs = config.address();
         this.mode = config.mode().getMode();
         this.speedHz = config.baud();
-        synchronized (this) {
-            counted = true;
-        }
         sim.opened(SpiSim.key(bus, cs));
         this.isOpen = true;
     }
@@ -84,13 +82,9 @@ final class SimSpi extends SpiBase {
     }
 
     private void uncount() {
-        synchronized (this) {
-            if (!counted) {
-                return;
-            }
-            counted = false;
+        if (counted.compareAndSet(true, false)) {
+            sim.closed(SpiSim.key(bus, cs));
         }
-        sim.closed(SpiSim.key(bus, cs));
     }
 
     @Override
