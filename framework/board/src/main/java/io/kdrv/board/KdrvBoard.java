@@ -23,6 +23,11 @@ public interface KdrvBoard extends Board, AutoCloseable {
     /** @return the claimed I2C devices, sorted by bus and address */
     List<I2cInfo> i2cDevices();
 
+    /** @return the claimed SPI devices, sorted by bus and chip select (none on a board without SPI) */
+    default List<SpiInfo> spiDevices() {
+        return List.of();
+    }
+
     /**
      * The Pi4J context, for diagnostics. Do not create I/O through it: such I/O bypasses pin ownership and is not
      * released on unplug.

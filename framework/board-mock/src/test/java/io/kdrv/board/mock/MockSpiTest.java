@@ -90,9 +90,12 @@ class MockSpiTest {
         assertTrue(e.getMessage().contains("SPI bus 0 chip select 0") && e.getMessage().contains("adc0"),
                 e.getMessage());
         Handle<Spi> other = board.openSpi(device("adc1"), new SpiSettings(0, 1, 0, 1_000_000));
+        assertEquals(List.of(new io.kdrv.board.SpiInfo(0, 0, 0, 1_000_000, "adc0"),
+                new io.kdrv.board.SpiInfo(0, 1, 0, 1_000_000, "adc1")), board.spiDevices());
         h.close();
         h.close(); // idempotent
         assertFalse(mock.isSpiOpen(0, 0));
+        assertEquals(List.of("adc1"), board.spiDevices().stream().map(io.kdrv.board.SpiInfo::owner).toList());
         Handle<Spi> again = board.openSpi(device("adc1"), new SpiSettings(0, 0, 0, 1_000_000));
         assertTrue(mock.isSpiOpen(0, 0));
         again.close();

@@ -1,6 +1,7 @@
 package io.kdrv.board.internal;
 
 import io.kdrv.board.I2cInfo;
+import io.kdrv.board.SpiInfo;
 import io.kdrv.board.KdrvBoard;
 import io.kdrv.board.LineInfo;
 import io.kdrv.board.LineSimulator;
@@ -41,7 +42,7 @@ public final class GpioCommands {
 
     /**
      * {@code gpio:list}: claimed lines with owner, level and IRQ statistics (edges, handled, kdrv FIFO overflows,
-     * debounced, edges the kernel lost before kdrv read them, and handler calls that threw); claimed I2C devices.
+     * debounced, edges the kernel lost before kdrv read them, and handler calls that threw); claimed I2C and SPI devices.
      */
     public String list() {
         KdrvBoard b = board;
@@ -61,6 +62,10 @@ public final class GpioCommands {
         }
         for (I2cInfo d : b.i2cDevices()) {
             out.append(String.format("i2c-%d 0x%02x %s%n", d.bus(), d.address(), d.owner()));
+        }
+        for (SpiInfo d : b.spiDevices()) {
+            out.append(String.format("spi%d.%d mode %d %d Hz %s%n", d.bus(), d.chipSelect(), d.mode(), d.maxSpeedHz(),
+                    d.owner()));
         }
         return out.toString();
     }

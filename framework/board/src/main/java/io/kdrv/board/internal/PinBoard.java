@@ -365,6 +365,11 @@ public final class PinBoard implements KdrvBoard {
     }
 
     @Override
+    public List<io.kdrv.board.SpiInfo> spiDevices() {
+        return spi.infos();
+    }
+
+    @Override
     public Context pi4j() {
         return pi4j;
     }

@@ -5,6 +5,7 @@ import com.pi4j.io.IOType;
 import com.pi4j.io.spi.Spi;
 import com.pi4j.io.spi.SpiProvider;
 import io.kdrv.board.BoardException;
+import io.kdrv.board.SpiInfo;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.spi.Board.Handle;
 import io.kdrv.driver.spi.SpiSettings;
@@ -68,7 +69,7 @@ final class SpiClaims {
                 throw new BoardException(platform, "cannot open SPI bus " + s.bus() + " chip select "
                         + s.chipSelect() + " for device " + dev + ": " + e.getMessage(), e);
             }
-            claim = new Claim(key, dev, io);
+            claim = new Claim(key, s, dev, io);
             claims.put(key, claim);
         }
         Claim c = claim;
@@ -113,6 +114,18 @@ final class SpiClaims {
         }
     }
 
+    /** @return the claimed devices, sorted by bus and chip select */
+    List<SpiInfo> infos() {
+        synchronized (lock) {
+            List<SpiInfo> out = new ArrayList<>(claims.size());
+            for (Claim c : claims.values()) {
+                SpiSettings s = c.settings;
+                out.add(new SpiInfo(s.bus(), s.chipSelect(), s.mode(), s.maxSpeedHz(), c.owner));
+            }
+            return out;
+        }
+    }
+
     /** Releases every claim; later opens fail. Before the Pi4J context shuts down. */
     void close() {
         List<Claim> left;
@@ -130,12 +143,14 @@ final class SpiClaims {
 
     private static final class Claim {
         final int key;
+        final SpiSettings settings;
         final String owner;
         final Spi io;
         boolean released; // guarded by lock
 
-        Claim(int key, String owner, Spi io) {
+        Claim(int key, SpiSettings settings, String owner, Spi io) {
             this.key = key;
+            this.settings = settings;
             this.owner = owner;
             this.io = io;
         }
