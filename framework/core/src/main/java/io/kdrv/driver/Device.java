@@ -137,7 +137,7 @@ public interface Device {
     /**
      * The devres entry of a resource this device handed out during the current probe or binding: a {@link Kthread}
      * from {@code kthreadCreate}/{@code kthreadRun}, a {@link KthreadWorker}, a GPIO input or output, an {@link I2C}
-     * or an {@link Irq} (matched by identity). Release it early with {@link DevresHandle#release()} (a stopped
+     * or {@link Spi}, or an {@link Irq} (matched by identity). Release it early with {@link DevresHandle#release()} (a stopped
      * kthread, a closed pin: nothing is left on the list); {@link Irq#free()} does the same for IRQs.
      *
      * @return the handle, empty if {@code resource} is not (or no longer) on the list

@@ -30,6 +30,7 @@ class SpiDeviceTest {
     static final class OneByte implements Driver {
         private final Binding binding;
         final List<Integer> got = new CopyOnWriteArrayList<>();
+        volatile boolean releasedEarly;
 
         OneByte(Binding binding) {
             this.binding = binding;
@@ -46,6 +47,10 @@ class SpiDeviceTest {
             byte[] rx = new byte[1];
             spi.transfer(new byte[] {(byte) 0xA5}, rx);
             got.add(rx[0] & 0xFF);
+            if (dev.getBoolean("release", false)) {
+                dev.devres(spi).orElseThrow().release(); // devm early release: the claim goes now
+                releasedEarly = !dev.devres(spi).isPresent();
+            }
             if (dev.getBoolean("fail", false)) {
                 throw new IOException("told to fail after claiming SPI");
             }
@@ -66,6 +71,16 @@ class SpiDeviceTest {
         assertArrayEquals(new byte[] {(byte) 0xA5}, t.mosi());
         bed.removeDevice("dev0");
         assertFalse(bed.mock().isSpiOpen(1, 2));
+    }
+
+    @Test
+    void theSpiDeviceCanBeGivenBackEarlyThroughItsDevresHandle() {
+        OneByte driver = new OneByte(Binding.UNDECLARED);
+        bed.register(driver, "test,spi");
+        assertEquals(DeviceState.BOUND, bed.addDevice("early", "test,spi", "spi-bus", 0, "release", true).state());
+        assertTrue(driver.releasedEarly, "no devres entry left after release()");
+        assertFalse(bed.mock().isSpiOpen(0, 0), "released while the device stays bound");
+        assertEquals(DeviceState.BOUND, bed.addDevice("next", "test,spi", "spi-bus", 0).state());
     }
 
     @Test
