@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -193,18 +194,16 @@ class Mcp3008DriverTest {
         bed.mock().detachSpi(0, 0);
         Mcp3008Chip chip = new Mcp3008Chip();
         chip.setInput(0, 2.0);
-        boolean[] corrupt = {false};
+        AtomicBoolean corrupt = new AtomicBoolean();
         bed.mock().attachSpi(0, 0, (mode, hz, mosi, miso) -> {
             chip.transfer(mode, hz, mosi, miso);
-            if (corrupt[0]) {
+            if (corrupt.get()) {
                 miso[3] ^= 0x10; // one bit of the LSB-first copy
             }
         });
         assertEquals(DeviceState.BOUND, addAdc("adc1", "channels", new int[] {0}).state());
         awaitSensor("adc1", x -> x.samples() >= 1);
-        synchronized (corrupt) {
-            corrupt[0] = true;
-        }
+        corrupt.set(true);
         SensorInfo s = awaitSensor("adc1", x -> x.pollErrors() >= 2);
         assertEquals(Math.floor(1024 * 2.0 / 3.3) * LSB, byChannel(s).get("ch0").value(), 1e-9,
                 "a failed poll publishes nothing: the last good value stays");

@@ -42,10 +42,10 @@ public final class Mcp3008Chip implements SpiChip {
         this(3.3);
     }
 
-    /** An MCP3008 with VREF = VDD = {@code vref} volts. */
+    /** An MCP3008 with VREF = {@code vref} volts and VDD = VREF (at least 2.7 V, at most 5.5 V). */
     public Mcp3008Chip(double vref) {
         setVref(vref);
-        this.vdd = Math.max(vref, 2.7);
+        this.vdd = Math.min(5.5, Math.max(vref, 2.7)); // VREF may not exceed VDD (2.7..5.5 V)
     }
 
     @Override
