@@ -55,8 +55,8 @@ import org.osgi.service.event.EventHandler;
  *
  * <p>Fault injection for the process tests, each off unless its framework property is set:
  * {@code kdrv.demo.exit-after=2s} calls {@code System.exit(3)} from kthread {@code demo/exit} (a driver that exits
- * the JVM); {@code kdrv.demo.stuck-remove=true} adds device {@code stuck0} bound to driver {@code demo,stuck}, whose
- * remove never returns.
+ * the JVM); {@code kdrv.demo.stuck-remove=true} (or {@code =3}) adds device {@code stuck0} (or {@code stuck0..stuck2})
+ * bound to driver {@code demo,stuck}, whose remove never returns.
  *
  * <p>With framework property {@code kdrv.demo.duration} (e.g. {@code 10s}, {@code 500ms}, {@code PT1M}) the run is
  * timed: at the end every device is unbound, a summary is printed (events per topic, device states, kthreads left)
@@ -113,8 +113,9 @@ public final class MockBoardDemo implements EventHandler {
             }
         };
         ctx.addBundleListener(coreStopped);
-        if (Boolean.parseBoolean(ctx.getProperty("kdrv.demo.stuck-remove"))) {
-            addStuckDevice(cm);
+        int stuck = stuckDevices(ctx.getProperty("kdrv.demo.stuck-remove"));
+        if (stuck > 0) {
+            addStuckDevices(cm, stuck);
         }
         Duration exitAfter = parseDuration(ctx.getProperty("kdrv.demo.exit-after"));
         if (exitAfter != null) {
@@ -193,8 +194,23 @@ public final class MockBoardDemo implements EventHandler {
         out.flush();
     }
 
-    /** A driver whose remove never returns, and a device for it: the core must report it and shut down anyway. */
-    private void addStuckDevice(ConfigurationAdmin cm) throws IOException {
+    /** {@code true} is one stuck device, a number that many (stuck0, stuck1, ...), anything else none. */
+    static int stuckDevices(String value) {
+        if (value == null) {
+            return 0;
+        }
+        if (Boolean.parseBoolean(value)) {
+            return 1;
+        }
+        try {
+            return Math.max(0, Math.min(16, Integer.parseInt(value.strip())));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** A driver whose remove never returns, and devices for it: the core must report them and shut down anyway. */
+    private void addStuckDevices(ConfigurationAdmin cm, int count) throws IOException {
         Hashtable<String, Object> driverProps = new Hashtable<>();
         driverProps.put(Driver.COMPATIBLE, new String[] {"demo,stuck"});
         ctx.registerService(Driver.class, new Driver() {
@@ -209,11 +225,13 @@ public final class MockBoardDemo implements EventHandler {
                 }
             }
         }, driverProps);
-        Configuration c = cm.getFactoryConfiguration("kdrv.device", "stuck0", "?");
-        Hashtable<String, Object> node = new Hashtable<>();
-        node.put("name", "stuck0");
-        node.put("compatible", new String[] {"demo,stuck"});
-        c.update(node);
+        for (int i = 0; i < count; i++) {
+            Configuration c = cm.getFactoryConfiguration("kdrv.device", "stuck" + i, "?");
+            Hashtable<String, Object> node = new Hashtable<>();
+            node.put("name", "stuck" + i);
+            node.put("compatible", new String[] {"demo,stuck"});
+            c.update(node);
+        }
     }
 
     private void loadEmbeddedBoardFile(ConfigurationAdmin cm) throws IOException {

@@ -112,6 +112,32 @@ class ServiceStopIT {
         }
     }
 
+    @Test
+    void threeStuckDriversAreAbandonedInParallelWithinOneBound() throws Exception {
+        try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive",
+                "-Dkdrv.demo.stuck-remove=3")) {
+            p.awaitBound("buttons", "leds", "bme0", "pir0", "stuck0", "stuck1", "stuck2");
+            long start = System.nanoTime();
+            p.signal("TERM");
+            int code = p.awaitExit(EXIT);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            String out = p.output();
+            // sequential, 5 s each, the three took the whole 15 s bound and the devices after them were never removed
+            assertEquals(0, code, out);
+            assertFalse(out.contains("did not finish within") || out.contains("did not stop within"), out);
+            assertTrue(out.contains("kdrv core shutdown: 7 devices removed"), out);
+            assertTrue(out.matches("(?s).*kdrv core shutdown: 3 remove call\\(s\\) still running after \\d+ ms, abandoned "
+                    + "with their resources released: stuck\\d \\(driver [^)]+\\), stuck\\d \\(driver [^)]+\\), "
+                    + "stuck\\d \\(driver [^)]+\\).*"), out);
+            List<String> others = reversed(p.names(BOUND)).stream().filter(DEMO_DEVICES::contains).toList();
+            assertEquals(others, p.names(UNBOUND).stream().filter(DEMO_DEVICES::contains).toList(),
+                    "every other device removed in reverse probe order:\n" + out);
+            assertTrue(out.contains(OFF), out);
+            // the launcher's own bound (kdrv.stop.timeout) is 25 s, the unit's TimeoutStopSec 35 s
+            assertTrue(tookMs < 25_000, "stop took " + tookMs + " ms:\n" + out);
+        }
+    }
+
     /** A healthy start prints no ERROR or WARN line (kdrv's, Pi4J's or the JDK's). */
     static void assertQuietStart(String out) {
         String start = out.substring(0, Math.max(0, out.indexOf("kdrv: SIG")));

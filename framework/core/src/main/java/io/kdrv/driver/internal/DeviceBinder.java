@@ -178,15 +178,25 @@ final class DeviceBinder {
                 LOG.error("device {}: resources still held after the devres timeout: {}", dev.name(),
                         res == null ? "?" : res.describe());
             }
-            dev.clearDriverData();
-            dev.countRemove();
-            dev.driver = null;
-            states.transition(dev, DeviceState.UNBOUND, null, null);
-            LOG.info("device {}: unbound from driver {} ({})", dev.name(), d.id(), why);
+            unbound(dev, d, why);
         } else if (s == DeviceState.DEFERRED || s == DeviceState.FAILED) {
             dev.driver = null;
             states.transition(dev, DeviceState.UNBOUND, null, null);
         }
+    }
+
+    /** The end of an unbind whose remove was called apart (the shutdown): devres release, then UNBOUND. */
+    void releaseAndUnbind(DeviceImpl dev, DriverEntry d, String why) {
+        release(dev);
+        unbound(dev, d, why);
+    }
+
+    private void unbound(DeviceImpl dev, DriverEntry d, String why) {
+        dev.clearDriverData();
+        dev.countRemove();
+        dev.driver = null;
+        states.transition(dev, DeviceState.UNBOUND, null, null);
+        LOG.info("device {}: unbound from driver {} ({})", dev.name(), d.id(), why);
     }
 
     /** Releases the device's devres list on the call kthread, bounded. */

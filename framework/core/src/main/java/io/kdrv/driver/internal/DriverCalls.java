@@ -234,16 +234,22 @@ final class DriverCalls {
         }
     }
 
-    /** Stops the standby kthread and every abandoned call kthread still running (bounded each, reported). */
+    /**
+     * Stops the standby kthread and every abandoned call kthread still running, reporting those that do not stop.
+     * The abandoned ones share one {@code stopTimeout} (not one each): they sit in driver code that already ignored
+     * its timeout, and N of them must not add N bounds to the shutdown.
+     */
     void close(Duration stopTimeout) {
         CallThread s = standby;
         standby = null;
         if (s != null) {
             stopReporting(s.thread, "driver call kthread", stopTimeout);
         }
+        long end = System.nanoTime() + stopTimeout.toNanos();
         for (CallThread a : abandoned) {
             if (a.thread.state() != Kthread.State.EXITED) {
-                stopReporting(a.thread, "abandoned driver call", stopTimeout);
+                long left = Math.max(1_000_000L, end - System.nanoTime()); // at least 1 ms: the stop request goes out
+                stopReporting(a.thread, "abandoned driver call", Duration.ofNanos(left));
             }
         }
         abandoned.clear();

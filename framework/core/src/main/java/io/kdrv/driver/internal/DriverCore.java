@@ -256,7 +256,8 @@ final class DriverCore implements DeviceManager, AutoCloseable {
 
     /**
      * Removes every bound device in reverse probe order, then destroys the probe worker and the call kthreads.
-     * Bounded by {@link HostConfig#waitTimeout()} (each driver call by its own timeout); threads that do not stop
+     * Bounded by {@link HostConfig#waitTimeout()}: stuck removes are set aside and wait in parallel under one deadline
+     * ({@link ShutdownRemoval}); threads that do not stop
      * are reported with their stacks. Idempotent; later inputs are ignored.
      */
     @Override
@@ -444,13 +445,8 @@ final class DriverCore implements DeviceManager, AutoCloseable {
     }
 
     private void doShutdown() {
-        int n = 0;
-        for (DeviceImpl dev : devices.inOrder(DeviceBinder.BY_PROBE_REVERSED)) {
-            if (dev.state() == DeviceState.BOUND) {
-                binder.detach(dev, "shutdown");
-                n++;
-            }
-        }
+        int n = new ShutdownRemoval(calls, states, binder).removeAll(
+                devices.inOrder(DeviceBinder.BY_PROBE_REVERSED), config);
         LOG.info("kdrv core shutdown: {} devices removed", n);
     }
 }

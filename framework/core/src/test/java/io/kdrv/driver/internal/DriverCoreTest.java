@@ -662,6 +662,47 @@ class DriverCoreTest extends CoreTestBase {
         assertNotNull(core.devices());
     }
 
+    @Test
+    void stuckRemovesAreSetAsideInParallelUnderOneDeadline() {
+        core.close();
+        // remove timeout 3 s, shutdown bound 8 s: one after the other, three stuck removes would take 9 s
+        core = new DriverCore(config().withRemoveTimeout(Duration.ofSeconds(3)).withWaitTimeout(Duration.ofSeconds(8))
+                .withStopTimeout(Duration.ofMillis(500)));
+        java.util.concurrent.CountDownLatch hang = stuckLatch();
+        TestDriver fine = newDriver("d/fine");
+        TestDriver stuck = newDriver("d/stuck");
+        TestDriver slow = newDriver("d/slow");
+        for (TestDriver d : List.of(fine, stuck, slow)) {
+            d.onProbe = dev -> dev.addAction(() -> log.add("released " + dev.name()));
+        }
+        stuck.onRemove = dev -> hang.await();
+        // set aside after the patience (0.8 s), returns well within its own 3 s
+        slow.onRemove = dev -> hang.await(1500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        register(fine, "fine");
+        register(stuck, "stuck");
+        register(slow, "slow");
+        List<String> names = List.of("f0", "s1", "f2", "s3", "slow4", "s5", "f6");
+        for (String n : names) {
+            core.nodeUpdated("p-" + n, node(n, n.startsWith("f") ? "fine" : n.startsWith("slow") ? "slow" : "stuck"));
+        }
+        idle();
+        long start = System.nanoTime();
+        core.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        // the removal's deadline (0.9 x 8 s) plus one shared stop bound for the abandoned call kthreads
+        assertTrue(took.compareTo(Duration.ofMillis(8_500)) < 0, "shutdown took " + took);
+        assertEquals(names.reversed(), log.stream().filter(s -> s.contains(" remove "))
+                .map(s -> s.split(" ")[2]).toList(), "remove calls in reverse probe order");
+        assertEquals(java.util.Set.copyOf(names), log.stream().filter(s -> s.startsWith("released "))
+                .map(s -> s.substring("released ".length())).collect(java.util.stream.Collectors.toSet()),
+                "every device's resources released, the stuck ones' too");
+        int slowRemove = log.indexOf(log.stream().filter(s -> s.startsWith("d/slow remove")).findFirst().orElseThrow());
+        assertTrue(log.indexOf("released slow4") > slowRemove, "the slow remove returned before its release");
+        assertEquals(List.of("s5", "slow4", "s3", "s1"), core.stuckThreads().stream()
+                .filter(r -> r.what().startsWith("remove")).map(StuckThreadReport::device).toList());
+        hang.countDown();
+    }
+
     private static boolean waitFor(Completion c) {
         return c.waitForCompletionTimeout(Duration.ofSeconds(30));
     }
