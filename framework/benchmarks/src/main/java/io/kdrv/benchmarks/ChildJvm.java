@@ -24,6 +24,12 @@ final class ChildJvm {
      *                               output
      */
     static String run(List<String> jvmOptions, List<String> mainArgs, String resultPrefix) throws Exception {
+        return run(jvmOptions, mainArgs, resultPrefix, java.time.Duration.ofMinutes(2));
+    }
+
+    /** {@link #run(List, List, String)} with its own bound on the child's run time. */
+    static String run(List<String> jvmOptions, List<String> mainArgs, String resultPrefix, java.time.Duration timeout)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(jvmOptions);
@@ -40,7 +46,7 @@ final class ChildJvm {
                 }
             }
         }
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || result == null) {
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0 || result == null) {
             p.destroyForcibly();
             throw new IllegalStateException("child JVM (" + String.join(" ", mainArgs) + ") failed:\n" + all);
         }

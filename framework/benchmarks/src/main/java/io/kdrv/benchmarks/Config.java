@@ -8,15 +8,15 @@ import java.time.Duration;
  */
 record Config(int lifecycleOps, int workerItems, int workerRuns, int wakeSamples, int irqSamples,
               Duration timerDuration, int idleThreads, boolean forkIdle, int rounds,
-              int hotplugCycles, int bootRuns, int manyDevices) {
+              int hotplugCycles, int bootRuns, int manyDevices, java.util.List<Integer> scaleSizes) {
 
     static Config full() {
         return new Config(3_000, 200_000, 7, 30_000, 20_000, Duration.ofSeconds(10), 1_000, true, 5,
-                300, 5, 1_000);
+                300, 5, 1_000, java.util.List.of(1_000, 10_000, 100_000));
     }
 
     static Config smoke() {
         return new Config(40, 2_000, 1, 200, 200, Duration.ofMillis(50), 20, false, 1,
-                5, 1, 20);
+                5, 1, 20, java.util.List.of(50, 100, 200));
     }
 }

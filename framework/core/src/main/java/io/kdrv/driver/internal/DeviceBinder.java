@@ -212,7 +212,7 @@ final class DeviceBinder {
 
     /** driver_deferred_probe_trigger(): queue one retry of the deferred list, if anything is deferred. */
     private void triggerDeferred() {
-        if (retryQueued || !devices.anyIn(DeviceState.DEFERRED)) {
+        if (retryQueued || !states.anyDeferred()) {
             return;
         }
         retryQueued = true;
@@ -224,7 +224,8 @@ final class DeviceBinder {
 
     /** Re-probes every deferred device, in the order they deferred. */
     void retryDeferred() {
-        List<DeviceImpl> deferred = devices.inOrder(BY_DEFERRAL);
+        List<DeviceImpl> deferred = states.deferredInOrder(); // only the deferred ones, not every device
+        deferred.sort(BY_DEFERRAL);
         for (DeviceImpl dev : deferred) {
             if (dev.state() == DeviceState.DEFERRED) {
                 attach(dev);

@@ -1,6 +1,5 @@
 package io.kdrv.driver.internal;
 
-import io.kdrv.driver.DeviceState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -114,17 +113,5 @@ final class DeviceRegistry {
         List<DeviceImpl> devs = all();
         devs.sort(order);
         return devs;
-    }
-
-    /** A scan under the lock, no copy: runs after every successful probe (benchmark 7). */
-    boolean anyIn(DeviceState s) {
-        synchronized (lock) {
-            for (DeviceImpl d : byName.values()) {
-                if (d.state() == s) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 }

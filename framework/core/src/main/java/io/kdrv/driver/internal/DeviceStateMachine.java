@@ -1,8 +1,11 @@
 package io.kdrv.driver.internal;
 
 import io.kdrv.driver.DeviceState;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -45,6 +48,9 @@ final class DeviceStateMachine {
             EnumSet.of(DeviceState.BOUND, DeviceState.UNBOUND, DeviceState.DEFERRED, DeviceState.FAILED);
 
     private volatile DriverCore.Listener listener = info -> { };
+    // The DEFERRED devices in the order they deferred, kept by transition(): the deferred-probe trigger runs after
+    // every successful probe and used to scan every device for one (O(N) per bind, benchmark 9). Worker-confined.
+    private final Set<DeviceImpl> deferred = new LinkedHashSet<>();
 
     void setListener(DriverCore.Listener l) {
         this.listener = l == null ? info -> { } : l;
@@ -65,6 +71,12 @@ final class DeviceStateMachine {
             throw new IllegalStateException("device " + dev.name() + ": illegal state transition " + from + " -> " + to);
         }
         dev.setBinding(to, driverId, reason);
+        if (from == DeviceState.DEFERRED) {
+            deferred.remove(dev);
+        }
+        if (to == DeviceState.DEFERRED) {
+            deferred.add(dev);
+        }
         if (REPORTED.contains(to)) {
             try {
                 listener.deviceChanged(dev.info());
@@ -72,5 +84,15 @@ final class DeviceStateMachine {
                 LOG.warn("device {}: state listener failed", dev.name(), e);
             }
         }
+    }
+
+    /** Whether any device is DEFERRED (constant time). */
+    boolean anyDeferred() {
+        return !deferred.isEmpty();
+    }
+
+    /** The DEFERRED devices, in the order they deferred (a copy). */
+    List<DeviceImpl> deferredInOrder() {
+        return new ArrayList<>(deferred);
     }
 }
