@@ -94,6 +94,14 @@ class DeployHygieneIT {
             }
             assertFalse(out.contains("Failed to install artifact"), out);
 
+            // values that parse but are wrong reach kdrv, which names the key and keeps working
+            drop(deploy, "kdrv.core.cfg", "probe.timeout.ms=abc\n".getBytes(StandardCharsets.UTF_8));
+            p.await("ERROR DriverManagerComponent - kdrv core: configuration kdrv.core key 'probe.timeout.ms': .*"
+                    + "keeping 30000 ms", BOOT);
+            drop(deploy, "kdrv.device-x2.config",
+                    "name=\"x2\"\ncompatible=[\"gpio-leds\"]\ngpios=\"abc\"\n".getBytes(StandardCharsets.UTF_8));
+            p.await("ERROR .*device x2: .*'gpios'", BOOT);
+
             // a fixed file is installed; deleting the refused core copy leaves kdrv-core alone
             drop(deploy, "zero.jar", jar(manifest("test.fixed")));
             p.await("Installing bundle test.fixed", BOOT);
@@ -107,6 +115,7 @@ class DeployHygieneIT {
             assertTrue(out.contains(ServiceStopIT.OFF), out);
             assertFalse(out.contains("(kdrv-core)"), "kdrv-core must not be touched by FileInstall:\n" + out);
             assertFalse(out.contains("test.evil") || out.contains("device x1"), out);
+            assertFalse(out.contains("device x2: bound"), out);
         }
     }
 

@@ -53,4 +53,25 @@ class DeviceStateMachineTest {
         assertFalse(DeviceStateMachine.allowed(DeviceState.BOUND, DeviceState.UNBOUND), "BOUND goes through REMOVING");
         assertFalse(DeviceStateMachine.allowed(DeviceState.BOUND, DeviceState.PROBING));
     }
+
+    @Test
+    void theDeferredListFollowsTransitionsInDeferralOrder() {
+        DeviceStateMachine states = new DeviceStateMachine();
+        DeviceImpl a = device("a"), b = device("b"), c = device("c");
+        assertFalse(states.anyDeferred());
+        for (DeviceImpl d : List.of(a, b, c)) {
+            states.transition(d, DeviceState.PROBING, "drv", null);
+            states.transition(d, DeviceState.DEFERRED, "drv", "waiting");
+        }
+        assertEquals(List.of(a, b, c), states.deferredInOrder());
+        states.transition(a, DeviceState.PROBING, "drv", null); // retried: off the list while probing
+        assertEquals(List.of(b, c), states.deferredInOrder());
+        states.transition(a, DeviceState.DEFERRED, "drv", "still waiting"); // deferred again: now last
+        states.transition(b, DeviceState.UNBOUND, null, null); // node deleted
+        assertEquals(List.of(c, a), states.deferredInOrder());
+        states.transition(c, DeviceState.PROBING, "drv", null);
+        states.transition(c, DeviceState.BOUND, "drv", null);
+        states.transition(a, DeviceState.UNBOUND, null, null);
+        assertFalse(states.anyDeferred());
+    }
 }
