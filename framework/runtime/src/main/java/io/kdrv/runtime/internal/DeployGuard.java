@@ -109,13 +109,13 @@ public final class DeployGuard implements ArtifactInstaller {
      * the file's directory (the kdrv jar, Gogo), the same version when it comes from another file next to it.
      * FileInstall would otherwise update that bundle in place and own it from then on.
      */
-    private String duplicateOf(Path file, String bsn, Version version) {
+    String duplicateOf(Path file, String bsn, Version version) {
         for (Bundle b : ctx.getBundles()) {
             if (!bsn.equals(b.getSymbolicName())) {
                 continue;
             }
             Path from = fileOf(b.getLocation());
-            if (file.equals(from)) {
+            if (file.equals(from) || fromDirectory(b.getLocation(), file)) {
                 return null; // FileInstall's own bundle for this very file: an update
             }
             boolean sibling = from != null && file.getParent().equals(from.getParent());
@@ -130,6 +130,18 @@ public final class DeployGuard implements ArtifactInstaller {
             }
         }
         return null;
+    }
+
+    /**
+     * FileInstall installs an exploded bundle directory {@code deploy/x} from location {@code jardir:<path>}, and
+     * offers its jarred copy {@code <tmp>/x.jar}: the same artifact.
+     */
+    private static boolean fromDirectory(String location, Path file) {
+        if (!location.startsWith("jardir:")) {
+            return false;
+        }
+        String dir = Path.of(location.substring("jardir:".length())).getFileName().toString();
+        return file.getFileName().toString().equals(dir + ".jar");
     }
 
     private static Path fileOf(String location) {
