@@ -233,6 +233,44 @@ public interface Device {
         return requestThreadedIrq(input, edge, Duration.ZERO, handler);
     }
 
+    // ---- devres: PWM ----
+
+    /**
+     * The PWM channel of entry {@code index} of node key {@code key} (normally {@code pwms}), claimed for this
+     * device and configured (disabled) from the node's defaults; the driver calls {@code on()}. Released on remove:
+     * the channel is disabled (and a SoC channel unexported). Entries (Strings; a plain int is a channel of chip 0):
+     * <ul>
+     *   <li>{@code "<channel>"} or {@code "<chip>:<channel>"}: a SoC PWM channel of the board ({@code "0:1"} = chip
+     *       0, channel 1; on Linux chip N is the board's N-th selected {@code /sys/class/pwm/pwmchip*});</li>
+     *   <li>{@code "<controller-device>:<channel>"}: a channel of the {@link PwmController} registered by device
+     *       {@code <controller-device>} (e.g. {@code "pca0:3"}). While that device is not bound this method throws
+     *       {@link ProbeDeferredException} naming it; unbinding it first removes this device (a device link).</li>
+     * </ul>
+     * Defaults, one value for every entry or one per entry: {@code <prefix>-frequency} (Hz, default 1000),
+     * {@code <prefix>-duty-cycle} (percent, default 0), {@code <prefix>-polarity} ({@code normal} or
+     * {@code inversed}), where the prefix is {@code key} without a trailing {@code s} ({@code pwms} &rarr;
+     * {@code pwm-frequency}). The returned {@code Pwm} is used from one thread at a time.
+     *
+     * @throws DeviceConfigException naming this device and the key: a malformed entry, an unknown chip, a channel
+     *         out of range, a frequency &le; 0, a duty cycle outside 0..100, an unknown polarity
+     * @throws IllegalStateException the channel is claimed by another device (the message names it)
+     */
+    com.pi4j.io.pwm.Pwm pwm(String key, int index) throws ProbeDeferredException;
+
+    /** {@link #pwm(String, int)} entry 0. */
+    default com.pi4j.io.pwm.Pwm pwm(String key) throws ProbeDeferredException {
+        return pwm(key, 0);
+    }
+
+    /**
+     * Registers {@code controller} as this device's PWM controller, so other nodes can use its channels as
+     * {@code "<this-device>:<channel>"} (see {@link #pwm}). Device-managed: unregistered on remove, after the
+     * devices using its channels were removed. Call it at the end of probe, once the chip answers.
+     *
+     * @throws IllegalStateException this device already has a PWM controller
+     */
+    void registerPwmController(PwmController controller);
+
     // ---- devres: sensor channels ----
 
     /**

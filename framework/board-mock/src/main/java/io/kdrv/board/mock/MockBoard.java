@@ -10,7 +10,9 @@ import io.kdrv.board.Boards;
 import io.kdrv.board.KdrvBoard;
 import io.kdrv.board.LineSimulator;
 import io.kdrv.driver.LineConfig;
+import io.kdrv.board.mock.internal.PwmSim;
 import io.kdrv.board.mock.internal.RegisterI2CProvider;
+import io.kdrv.board.mock.internal.SimPwmProvider;
 import io.kdrv.board.mock.internal.SimHooks;
 import io.kdrv.board.mock.internal.SimInput;
 import io.kdrv.board.mock.internal.SimInputProvider;
@@ -57,6 +59,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Simulated devices with a timing model: {@link #addOutputWatcher} reacts to a driver's output change (a
  *       trigger pulse), {@link #setInputAt} injects an edge with the model's timestamp, which the IRQ top half
  *       uses instead of the clock, so pulse widths measured from edge timestamps are exact.</li>
+ *   <li>PWM: chip 0 has {@value #DEFAULT_PWM_CHANNELS} channels ({@link #addPwmChip} adds chips); every state a
+ *       driver programs (enable, frequency, duty cycle, polarity) is recorded with its time: {@link #pwm},
+ *       {@link #pwmHistory}, {@link #awaitPwm}.</li>
  *   <li>I2C: {@link #attach} a {@link RegisterChip} at a bus/address; drivers reach it through Pi4J's I2C API.
  *       A transfer to an address without a chip fails naming bus and address.</li>
  *   <li>SPI: {@link #attachSpi} an {@link SpiChip} at a bus/chip select; drivers reach it through Pi4J's
@@ -77,6 +82,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
     private final Map<Integer, RegisterChip> chips = new ConcurrentHashMap<>();
     private final Hooks hooks = new Hooks();
     private final SpiSim spi = new SpiSim();
+    private final PwmSim pwms = new PwmSim();
     private Context context; // guarded by this
 
     /** A mock board with {@value #DEFAULT_LINES} lines. */
@@ -90,6 +96,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
             throw new IllegalArgumentException("mock board: line count must be 1..1024, got " + lineCount);
         }
         this.lineCount = lineCount;
+        pwms.addChip(DEFAULT_PWM_CHANNELS); // chip 0, like a Pi's pwm-2chan overlay
         this.lines = new Line[lineCount];
         for (int i = 0; i < lineCount; i++) {
             lines[i] = new Line(i);
@@ -125,6 +132,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
                 .add(new MockPlatform())
                 .add(new SimInputProvider(hooks), new SimOutputProvider(hooks), new RegisterI2CProvider(hooks))
                 .add(new SimSpiProvider(spi))
+                .add(new SimPwmProvider(pwms))
                 .build();
         return context;
     }
@@ -494,6 +502,57 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
                     + " (bus 0.." + SpiSettings.MAX_BUS + ", chip select 0.." + SpiSettings.MAX_CHIP_SELECT + ")");
         }
         return SpiSim.key(bus, chipSelect);
+    }
+
+    // ------------------------------------------------------------------------------------------ PWM
+
+    /** Channels of PWM chip 0, the one every mock board has (a Pi's two hardware PWM channels). */
+    public static final int DEFAULT_PWM_CHANNELS = 2;
+
+    /**
+     * Adds a SoC PWM chip (chip 0 with {@value #DEFAULT_PWM_CHANNELS} channels always exists); nodes use its
+     * channels as {@code "pwms": ["<chip>:<channel>"]}.
+     *
+     * @param channels 1..64
+     * @return the new chip's number
+     */
+    public int addPwmChip(int channels) {
+        return pwms.addChip(channels);
+    }
+
+    /**
+     * The latest state of PWM {@code chip}:{@code channel}: as programmed while open, its last state (disabled)
+     * after release.
+     *
+     * @throws IllegalArgumentException no such chip or channel, or it has never been opened
+     */
+    public PwmChange pwm(int chip, int channel) {
+        return pwms.current(chip, channel);
+    }
+
+    /** @return every distinct state the channel took since it was first opened (or cleared), oldest first */
+    public List<PwmChange> pwmHistory(int chip, int channel) {
+        return pwms.history(chip, channel);
+    }
+
+    /** Forgets the recorded history of PWM {@code chip}:{@code channel}. */
+    public void clearPwmHistory(int chip, int channel) {
+        pwms.clearHistory(chip, channel);
+    }
+
+    /** @return true while a driver has PWM {@code chip}:{@code channel} open */
+    public boolean isPwmOpen(int chip, int channel) {
+        return pwms.isOpen(chip, channel);
+    }
+
+    /**
+     * Waits until the latest state of PWM {@code chip}:{@code channel} matches {@code state}.
+     *
+     * @return true when it does, false on timeout
+     */
+    public boolean awaitPwm(int chip, int channel, java.util.function.Predicate<PwmChange> state, Duration timeout)
+            throws InterruptedException {
+        return pwms.await(chip, channel, Objects.requireNonNull(state, "state"), timeout);
     }
 
     // ------------------------------------------------------------------------------------------ lines

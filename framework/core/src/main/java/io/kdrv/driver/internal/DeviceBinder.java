@@ -153,6 +153,7 @@ final class DeviceBinder {
     void detach(DeviceImpl dev, String why) {
         DeviceState s = dev.state();
         if (s == DeviceState.BOUND) {
+            List<DeviceImpl> consumers = unbindConsumers(dev);
             DriverEntry d = dev.driver;
             states.transition(dev, DeviceState.REMOVING, d.id(), null);
             // remove, then the devres release on the same call kthread; the list is taken only after remove
@@ -179,6 +180,9 @@ final class DeviceBinder {
                         res == null ? "?" : res.describe());
             }
             unbound(dev, d, why);
+            for (DeviceImpl c : consumers) {
+                attach(c); // defers until the supplier is back
+            }
         } else if (s == DeviceState.DEFERRED || s == DeviceState.FAILED) {
             dev.driver = null;
             states.transition(dev, DeviceState.UNBOUND, null, null);
@@ -197,6 +201,24 @@ final class DeviceBinder {
         dev.driver = null;
         states.transition(dev, DeviceState.UNBOUND, null, null);
         LOG.info("device {}: unbound from driver {} ({})", dev.name(), d.id(), why);
+    }
+
+    /**
+     * Device links (Linux {@code device_links_unbind_consumers}): unbinds, newest first, every bound device holding
+     * a resource of {@code supplier} (a PWM channel of its controller), so none outlives it.
+     *
+     * @return the consumers unbound, to probe again once the supplier is gone (they defer until it is back)
+     */
+    private List<DeviceImpl> unbindConsumers(DeviceImpl supplier) {
+        List<DeviceImpl> out = new java.util.ArrayList<>();
+        for (DeviceImpl c : devices.inOrder(BY_PROBE_REVERSED)) {
+            if (c != supplier && c.state() == DeviceState.BOUND && c.usesSupplier(supplier.name())) {
+                detach(c, "supplier " + supplier.name() + " unbinding (device link)");
+                out.add(c);
+            }
+        }
+        out.sort(BY_REGISTRATION);
+        return out;
     }
 
     /** Releases the device's devres list on the call kthread, bounded. */

@@ -63,6 +63,9 @@ final class DeviceImpl implements Device {
     private final Supplier<Duration> stopTimeout;
     private final Reporter reporter;
     private final SensorHub sensors;
+    private final PwmControllers pwmControllers;
+    /** Device links: supplier device name -> resources of it this device holds (device-managed). */
+    private final Map<String, Integer> suppliers = new ConcurrentHashMap<>();
 
     private volatile NodeData node;           // replaced by the worker while the device is not bound
     private volatile DeviceState state = DeviceState.UNBOUND;
@@ -92,6 +95,12 @@ final class DeviceImpl implements Device {
 
     DeviceImpl(NodeData node, Supplier<Board> boards, Supplier<Duration> stopTimeout, Reporter reporter,
             SensorHub sensors) {
+        this(node, boards, stopTimeout, reporter, sensors, new PwmControllers());
+    }
+
+    DeviceImpl(NodeData node, Supplier<Board> boards, Supplier<Duration> stopTimeout, Reporter reporter,
+            SensorHub sensors, PwmControllers pwmControllers) {
+        this.pwmControllers = pwmControllers;
         this.sensors = sensors;
         this.name = node.name();
         this.node = node;
@@ -664,6 +673,153 @@ final class DeviceImpl implements Device {
         ManagedIrq managed = new ManagedIrq(irq);
         managed.entry = registerBoard(d, "irq " + (irq != null ? irq.threadName() : "?"), h::close, managed);
         return managed;
+    }
+
+    // ------------------------------------------------------------------------------------------------ PWM
+
+    private static final int DEFAULT_PWM_FREQUENCY = 1000;
+
+    /** Whether this device holds a resource of device {@code supplier} (a device link: it is removed first). */
+    boolean usesSupplier(String supplier) {
+        return suppliers.containsKey(supplier);
+    }
+
+    /** Links this device to {@code supplier} until the returned action runs (on release of the resource). */
+    private DevresAction linkSupplier(String supplier) {
+        suppliers.merge(supplier, 1, Integer::sum);
+        return () -> suppliers.computeIfPresent(supplier, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    @Override
+    public com.pi4j.io.pwm.Pwm pwm(String key, int index) throws ProbeDeferredException {
+        Devres d = active("pwm");
+        PwmRef ref = pwmRef(key, index);
+        io.kdrv.driver.PwmState initial = pwmDefaults(key, index);
+        String what = "pwm " + ref + " (" + key + "[" + index + "])";
+        if (ref.controller() != null) {
+            return controllerPwm(d, key, ref, initial, what);
+        }
+        Board.Handle<com.pi4j.io.pwm.Pwm> h;
+        try {
+            h = board().openPwm(this, ref.chip(), ref.channel(), initial);
+        } catch (DeviceConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new DeviceConfigException(name, key, e.getMessage());
+        }
+        com.pi4j.io.pwm.Pwm p = h.get();
+        registerBoard(d, what, h::close, p);
+        return p;
+    }
+
+    private com.pi4j.io.pwm.Pwm controllerPwm(Devres d, String key, PwmRef ref, io.kdrv.driver.PwmState initial,
+            String what) throws ProbeDeferredException {
+        PwmControllers.Entry c = pwmControllers.lookup(ref.controller());
+        if (c == null) {
+            // Linux -EPROBE_DEFER: the supplier may simply bind later (or never: the reason says which).
+            throw new ProbeDeferredException("PWM controller " + ref.controller() + " is not bound (" + key + " = "
+                    + ref + ")");
+        }
+        if (ref.channel() >= c.channels) {
+            throw new DeviceConfigException(name, key, "PWM controller " + c.device + " has channels 0.."
+                    + (c.channels - 1) + ", not " + ref.channel());
+        }
+        pwmControllers.claim(c, ref.channel(), name);
+        ControllerPwm p = new ControllerPwm(c, ref.channel(), name, initial);
+        DevresAction unlink = linkSupplier(c.device);
+        Devres.Entry e = register(d, what, () -> {
+            try {
+                p.release();
+            } finally {
+                pwmControllers.unclaim(c, ref.channel(), name);
+                unlink.release();
+            }
+        }, p);
+        try {
+            p.applyInitial();
+        } catch (RuntimeException ex) {
+            e.release();
+            throw ex;
+        }
+        return p;
+    }
+
+    /** Entry {@code index} of {@code key}, with errors naming device and key. */
+    private PwmRef pwmRef(String key, int index) {
+        Object raw = raw(key);
+        if (raw == null) {
+            throw new DeviceConfigException(name, key, "missing");
+        }
+        java.util.List<PwmRef> refs;
+        try {
+            refs = PwmRef.parseAll(raw);
+        } catch (IllegalArgumentException e) {
+            throw new DeviceConfigException(name, key, e.getMessage());
+        }
+        if (index < 0 || index >= refs.size()) {
+            throw new DeviceConfigException(name, key, "index " + index + " out of range: the key has "
+                    + refs.size() + (refs.size() == 1 ? " entry" : " entries"));
+        }
+        return refs.get(index);
+    }
+
+    /** The node's PWM defaults for entry {@code index} of {@code key} ({@code pwms} -> {@code pwm-frequency} ...). */
+    private io.kdrv.driver.PwmState pwmDefaults(String key, int index) {
+        String prefix = key.endsWith("s") && key.length() > 1 ? key.substring(0, key.length() - 1) : key;
+        int count = pwmRefCount(key);
+        String fk = prefix + "-frequency";
+        String dk = prefix + "-duty-cycle";
+        String pk = prefix + "-polarity";
+        int frequency = (int) pick(fk, count, index, NodeKey.Type.INT_ARRAY, DEFAULT_PWM_FREQUENCY);
+        if (frequency <= 0) {
+            throw new DeviceConfigException(name, fk, "frequency must be > 0 Hz, got " + frequency);
+        }
+        double duty = (double) pick(dk, count, index, NodeKey.Type.DOUBLE_ARRAY, 0.0);
+        if (!(duty >= 0 && duty <= 100)) {
+            throw new DeviceConfigException(name, dk, "duty cycle must be 0..100 %, got " + duty);
+        }
+        String pol = (String) pick(pk, count, index, NodeKey.Type.STRING_ARRAY, "normal");
+        com.pi4j.io.pwm.PwmPolarity polarity = switch (pol.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "normal" -> com.pi4j.io.pwm.PwmPolarity.NORMAL;
+            case "inversed", "inverted" -> com.pi4j.io.pwm.PwmPolarity.INVERSED;
+            default -> throw new DeviceConfigException(name, pk, "expected normal or inversed, got "
+                    + Props.printable(pol));
+        };
+        return new io.kdrv.driver.PwmState(false, frequency, duty, polarity);
+    }
+
+    private int pwmRefCount(String key) {
+        try {
+            return PwmRef.parseAll(raw(key)).size();
+        } catch (IllegalArgumentException e) {
+            throw new DeviceConfigException(name, key, e.getMessage());
+        }
+    }
+
+    /** One value for every entry or one per entry of an array key (node value, else declared default, else def). */
+    private Object pick(String key, int count, int index, NodeKey.Type type, Object def) {
+        Object v = valueOrDeclared(key, type);
+        if (v == null) {
+            return def;
+        }
+        int n = java.lang.reflect.Array.getLength(v);
+        if (n != 1 && n != count) {
+            throw new DeviceConfigException(name, key, n + " entries for " + count
+                    + " PWM channels (give one entry per channel, or one for all)");
+        }
+        return java.lang.reflect.Array.get(v, n == 1 ? 0 : index);
+    }
+
+    @Override
+    public void registerPwmController(io.kdrv.driver.PwmController controller) {
+        Objects.requireNonNull(controller, "controller");
+        Devres d = active("registerPwmController");
+        int channels = controller.channels();
+        if (channels <= 0) {
+            throw new IllegalArgumentException("device " + name + ": a PWM controller needs channels, got " + channels);
+        }
+        PwmControllers.Entry e = pwmControllers.register(name, controller, channels);
+        register(d, "PWM controller (" + channels + " channels)", () -> pwmControllers.unregister(e), null);
     }
 
     // ------------------------------------------------------------------------------------------------ driver data

@@ -74,6 +74,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
     }
 
     private final SensorHub sensors = new SensorHub();
+    private final PwmControllers pwmControllers = new PwmControllers();
 
     /** Where sensor events go ({@code kdrv/sensor/<device>}); null for nowhere. */
     void setSensorEventSink(java.util.function.BiConsumer<String, java.util.Map<String, Object>> sink) {
@@ -327,7 +328,8 @@ final class DriverCore implements DeviceManager, AutoCloseable {
             LOG.error("device node {}: {}; node ignored until the name is free", source, problem);
             return;
         }
-        DeviceImpl dev = new DeviceImpl(n, this::board, () -> config.stopTimeout(), calls::report, sensors);
+        DeviceImpl dev = new DeviceImpl(n, this::board, () -> config.stopTimeout(), calls::report, sensors,
+                pwmControllers);
         binder.registered(dev);
         devices.add(dev);
         LOG.info("device {}: added from node {}, compatible {}", n.name(), source, n.compatible());

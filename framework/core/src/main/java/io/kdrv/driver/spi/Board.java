@@ -79,6 +79,18 @@ public interface Board {
                 + settings.id() + ")");
     }
 
+    /**
+     * Claims SoC PWM {@code channel} of the board's PWM {@code chip} for {@code owner}, configured with
+     * {@code initial} (frequency, duty cycle, polarity) and disabled; closing the handle disables it (and on Linux
+     * unexports it). Default: this board has no PWM.
+     *
+     * @throws IllegalArgumentException no such chip, or a channel out of range (the message names chip and channel)
+     * @throws IllegalStateException    the channel is claimed by another device (named)
+     */
+    default Handle<com.pi4j.io.pwm.Pwm> openPwm(Device owner, int chip, int channel, io.kdrv.driver.PwmState initial) {
+        throw new IllegalArgumentException("board " + platform() + " has no PWM chips");
+    }
+
     /** {@code input} must have been opened by {@code owner} through this board. */
     Handle<Irq> requestThreadedIrq(Device owner, DigitalInput input, Edge edge, Duration debounce, IrqHandler handler);
 }
