@@ -4,6 +4,7 @@ import io.kdrv.board.BoardPlatform;
 import io.kdrv.board.Boards;
 import io.kdrv.board.linux.internal.ChipSelector;
 import io.kdrv.board.linux.internal.LinuxBoardPlatform;
+import io.kdrv.board.linux.internal.SysfsPwm;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,14 +13,19 @@ import java.util.List;
  * {@code java.lang.foreign}), for plain Java and tests. In OSGi, bundle {@code kdrv-board-linux} registers the same
  * platforms as {@link BoardPlatform} services ({@code raspberrypi} and {@code linux}).
  *
- * <p>Both build Pi4J contexts with providers {@code linux-digital-input}, {@code linux-digital-output} and
- * {@code linux-i2c}; the GPIO lines are the chip's offsets {@code 0 .. lines-1}.
+ * <p>Both build Pi4J contexts with providers {@code linux-digital-input}, {@code linux-digital-output},
+ * {@code linux-i2c} and {@code linux-pwm} ({@value #PWM_DIR}); the GPIO lines are the chip's offsets
+ * {@code 0 .. lines-1}. On {@code raspberrypi} PWM chip 0 is the header's PWM (RP1 PWM0 on a Pi 5, the BCM PWM on a
+ * Pi 4/3, chosen by device name), the other chips follow by number.
  */
 public final class LinuxPlatforms {
     /** The platform name for a chip chosen by configuration. */
     public static final String LINUX = "linux";
     /** GPIO chip labels of the 40-pin header, in order of preference: Pi 5 (RP1), Pi 4, Pi 3 / Zero 2 W. */
     public static final List<String> RASPBERRY_PI_LABELS = List.of("pinctrl-rp1", "pinctrl-bcm2711", "pinctrl-bcm2835");
+
+    /** Where the kernel's PWM chips are ({@code CONFIG_PWM_SYSFS}). */
+    public static final String PWM_DIR = "/sys/class/pwm";
 
     private LinuxPlatforms() {
     }
@@ -43,7 +49,8 @@ public final class LinuxPlatforms {
             String model = Boards.readModel(modelFile);
             return selector.byLabel(RASPBERRY_PI_LABELS,
                     " (model: " + (model.isEmpty() ? modelFile + " missing" : "'" + model + "'") + ")");
-        }, devDir.toString());
+        }, devDir.toString(), new SysfsPwm(Boards.RASPBERRY_PI, Path.of(PWM_DIR), List.of(),
+                SysfsPwm.RASPBERRY_PI_PWM_DEVICES));
     }
 
     /**
@@ -62,7 +69,19 @@ public final class LinuxPlatforms {
      * @param devDir where {@code gpiochipN} and {@code i2c-N} are
      */
     public static BoardPlatform chip(String name, String chip, Path devDir) {
+        return chip(name, chip, devDir, Path.of(PWM_DIR), List.of());
+    }
+
+    /**
+     * A platform named {@code name} on a chosen GPIO chip, with PWM chips from the sysfs PWM interface.
+     *
+     * @param pwmDir   the sysfs PWM class directory, normally {@value #PWM_DIR}
+     * @param pwmChips board PWM chip N is {@code pwmChips[N]}: a number ({@code 0}, {@code pwmchip0}) or a device
+     *                 name ({@code fe20c000.pwm}, {@code 1f00098000.pwm}); empty: every {@code pwmchipN} by number
+     */
+    public static BoardPlatform chip(String name, String chip, Path devDir, Path pwmDir, List<String> pwmChips) {
         ChipSelector selector = new ChipSelector(name, devDir, ChipSelector.kernelInfo());
-        return new LinuxBoardPlatform(name, () -> selector.select(chip), devDir.toString());
+        return new LinuxBoardPlatform(name, () -> selector.select(chip), devDir.toString(),
+                new SysfsPwm(name, pwmDir, pwmChips, List.of()));
     }
 }

@@ -19,6 +19,7 @@ public final class LinuxBoardPlatform implements BoardPlatform {
     private final String name;
     private final Supplier<Path> chipChooser;
     private final String i2cDevDir;
+    private final SysfsPwm pwm;
     private volatile int lineCount;
     private volatile String description;
 
@@ -27,6 +28,13 @@ public final class LinuxBoardPlatform implements BoardPlatform {
      * @param i2cDevDir   where {@code i2c-N} live, normally {@code /dev}
      */
     public LinuxBoardPlatform(String name, Supplier<Path> chipChooser, String i2cDevDir) {
+        this(name, chipChooser, i2cDevDir, new SysfsPwm(name, Path.of("/sys/class/pwm"), java.util.List.of(),
+                java.util.List.of()));
+    }
+
+    /** @param pwm the PWM chips of the context's {@code linux-pwm} provider */
+    public LinuxBoardPlatform(String name, Supplier<Path> chipChooser, String i2cDevDir, SysfsPwm pwm) {
+        this.pwm = Objects.requireNonNull(pwm, "pwm");
         this.name = Objects.requireNonNull(name, "name");
         this.chipChooser = Objects.requireNonNull(chipChooser, "chipChooser");
         this.i2cDevDir = Objects.requireNonNull(i2cDevDir, "i2cDevDir");
@@ -68,6 +76,7 @@ public final class LinuxBoardPlatform implements BoardPlatform {
                     .add(new LinuxDigitalInputProvider(name, shared), new LinuxDigitalOutputProvider(name, shared),
                             new LinuxI2CProvider(name, i2cDevDir))
                     .add(new LinuxSpiProvider(name, i2cDevDir)) // spidevB.C live next to i2c-N
+                    .add(new LinuxPwmProvider(name, pwm)) // /sys/class/pwm
                     .build();
         } catch (RuntimeException | LinkageError e) {
             chip.close();

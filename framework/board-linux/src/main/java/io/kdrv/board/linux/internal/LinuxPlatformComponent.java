@@ -28,7 +28,7 @@ public final class LinuxPlatformComponent implements BoardPlatform {
     @Activate
     void activate(BundleContext bc, LinuxPlatformConfig config) {
         delegate = LinuxPlatforms.chip(LinuxPlatforms.LINUX, chipSpec(config.chip(), bc.getProperty(CHIP_PROPERTY)),
-                Path.of(config.dev_dir()));
+                Path.of(config.dev_dir()), Path.of(config.pwm_dir()), java.util.List.of(config.pwm_chips()));
     }
 
     static String chipSpec(String configured, String property) {

@@ -15,4 +15,11 @@ public @interface LinuxPlatformConfig {
     @AttributeDefinition(name = "Device directory",
             description = "Where gpiochipN and i2c-N are.")
     String dev_dir() default "/dev";
+
+    @AttributeDefinition(name = "PWM directory", description = "The sysfs PWM class directory.")
+    String pwm_dir() default "/sys/class/pwm";
+
+    @AttributeDefinition(name = "PWM chips", description = "Board PWM chip N is entry N: a number (0, pwmchip0) or "
+            + "a device name (fe20c000.pwm, 1f00098000.pwm). Empty: every pwmchipN by number.", required = false)
+    String[] pwm_chips() default {};
 }
