@@ -9,7 +9,8 @@
  * taking one; {@code Sensor}, {@code SensorChannel}, {@code SensorReading}, {@code SensorPoll}, {@code SensorInfo},
  * {@code Device.sensor}, {@code Device.startSensorPoller}, {@code DeviceManager.sensor}.
  *
- * <p>0.3.0: {@code Device.spi()} and {@code SpiKeys}.
+ * <p>0.3.0: {@code Device.spi()} and {@code SpiKeys}; {@code PwmState}, {@code PwmController}, {@code Device.pwm},
+ * {@code Device.registerPwmController}.
  *
  * <p>Versioned with OSGi semantic versioning (bnd baselining checks it): an interface marked
  * {@code @ConsumerType} (implemented by drivers) may only change in a major version; {@code @ProviderType} ones

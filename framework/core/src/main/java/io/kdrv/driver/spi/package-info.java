@@ -5,7 +5,8 @@
  * take a {@link io.kdrv.driver.LineConfig}; the old signatures are default methods passing
  * {@link io.kdrv.driver.LineConfig#DEFAULT}.
  *
- * <p>0.3.0: {@code Board.openSpi} (a default method: a board without SPI says so) and {@code SpiSettings}.
+ * <p>0.3.0: {@code Board.openSpi} (a default method: a board without SPI says so) and {@code SpiSettings};
+ * {@code Board.openPwm} (a default method: a board without PWM refuses it).
  */
 @org.osgi.annotation.versioning.Version("0.3.0")
 package io.kdrv.driver.spi;
