@@ -159,7 +159,8 @@ class PwmDeviceTest {
         DeviceInfo d = bed.addDevice("servo0", "test,pwm-user", "pwms", "ctl0:3", "pwm-frequency", 50,
                 "pwm-duty-cycle", 7.5);
         assertEquals(DeviceState.DEFERRED, d.state());
-        assertTrue(d.reason().contains("PWM controller ctl0 is not bound"), d.reason());
+        assertTrue(d.reason().contains("PWM controller ctl0 is not bound (no device node ctl0 yet; pwms = ctl0:3)"),
+                d.reason());
 
         assertEquals(DeviceState.BOUND, bed.addDevice("ctl0", "test,pwm-ctl").state());
         assertEquals(DeviceState.BOUND, bed.awaitState("servo0", DeviceState.BOUND).state());
@@ -170,7 +171,8 @@ class PwmDeviceTest {
         assertEquals("3:off@50/8.0", ctl.applied.getLast(), "the consumer's channel was disabled");
         DeviceInfo after = bed.device("servo0");
         assertEquals(DeviceState.DEFERRED, after.state());
-        assertTrue(after.reason().contains("ctl0"), after.reason());
+        assertTrue(after.reason().contains("PWM controller ctl0 is not bound (device ctl0 is UNBOUND"),
+                after.reason());
 
         bed.bind("ctl0");
         assertEquals(DeviceState.BOUND, bed.awaitState("servo0", DeviceState.BOUND).state());
@@ -188,6 +190,15 @@ class PwmDeviceTest {
         Pwm p = user.pwms.get("y");
         bed.removeDevice("y");
         assertThrows(IllegalStateException.class, p::on, "a released channel refuses use");
+    }
+
+    @Test
+    void aBoundDeviceThatIsNoControllerIsAConfigurationError() {
+        bed.register("test/plain", dev -> { }, "test,plain");
+        bed.register(user, "test,pwm-user");
+        assertEquals(DeviceState.BOUND, bed.addDevice("plain0", "test,plain").state());
+        assertFailed(bed.addDevice("w", "test,pwm-user", "pwms", "plain0:0"), "device w", "'pwms'",
+                "device plain0 is bound but registered no PWM controller");
     }
 
     @Test

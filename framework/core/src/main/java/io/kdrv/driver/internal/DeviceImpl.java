@@ -716,9 +716,15 @@ final class DeviceImpl implements Device {
             String what) throws ProbeDeferredException {
         PwmControllers.Entry c = pwmControllers.lookup(ref.controller());
         if (c == null) {
+            DeviceState s = pwmControllers.deviceState(ref.controller());
+            if (s == DeviceState.BOUND) {
+                throw new DeviceConfigException(name, key, ref + ": device " + ref.controller()
+                        + " is bound but registered no PWM controller");
+            }
             // Linux -EPROBE_DEFER: the supplier may simply bind later (or never: the reason says which).
-            throw new ProbeDeferredException("PWM controller " + ref.controller() + " is not bound (" + key + " = "
-                    + ref + ")");
+            throw new ProbeDeferredException("PWM controller " + ref.controller() + " is not bound ("
+                    + (s == null ? "no device node " + ref.controller() + " yet" : "device " + ref.controller()
+                    + " is " + s) + "; " + key + " = " + ref + ")");
         }
         if (ref.channel() >= c.channels) {
             throw new DeviceConfigException(name, key, "PWM controller " + c.device + " has channels 0.."

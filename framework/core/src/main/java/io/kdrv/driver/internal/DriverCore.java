@@ -74,7 +74,10 @@ final class DriverCore implements DeviceManager, AutoCloseable {
     }
 
     private final SensorHub sensors = new SensorHub();
-    private final PwmControllers pwmControllers = new PwmControllers();
+    private final PwmControllers pwmControllers = new PwmControllers(name -> {
+        DeviceImpl d = devices.byName(name);
+        return d == null ? null : d.state();
+    });
 
     /** Where sensor events go ({@code kdrv/sensor/<device>}); null for nowhere. */
     void setSensorEventSink(java.util.function.BiConsumer<String, java.util.Map<String, Object>> sink) {

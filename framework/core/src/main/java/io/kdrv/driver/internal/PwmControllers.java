@@ -35,6 +35,21 @@ final class PwmControllers {
     }
 
     private final Map<String, Entry> byDevice = new HashMap<>(); // guarded by this
+    /** The state of the device of that name, null when there is no such node (for deferral reasons). */
+    private final java.util.function.Function<String, io.kdrv.driver.DeviceState> states;
+
+    PwmControllers() {
+        this(name -> null);
+    }
+
+    PwmControllers(java.util.function.Function<String, io.kdrv.driver.DeviceState> states) {
+        this.states = states;
+    }
+
+    /** @return the state of device {@code name}, null when no node has that name */
+    io.kdrv.driver.DeviceState deviceState(String name) {
+        return states.apply(name);
+    }
 
     /** @throws IllegalStateException the device already has a controller */
     synchronized Entry register(String device, PwmController controller, int channels) {
