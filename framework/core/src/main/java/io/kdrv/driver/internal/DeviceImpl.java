@@ -677,8 +677,6 @@ final class DeviceImpl implements Device {
 
     // ------------------------------------------------------------------------------------------------ PWM
 
-    private static final int DEFAULT_PWM_FREQUENCY = 1000;
-
     /** Whether this device holds a resource of device {@code supplier} (a device link: it is removed first). */
     boolean usesSupplier(String supplier) {
         return suppliers.containsKey(supplier);
@@ -693,8 +691,9 @@ final class DeviceImpl implements Device {
     @Override
     public com.pi4j.io.pwm.Pwm pwm(String key, int index) throws ProbeDeferredException {
         Devres d = active("pwm");
-        PwmRef ref = pwmRef(key, index);
-        io.kdrv.driver.PwmState initial = pwmDefaults(key, index);
+        PwmNodeKeys keys = new PwmNodeKeys(name, this::valueOrDeclared);
+        PwmRef ref = keys.ref(key, raw(key), index);
+        io.kdrv.driver.PwmState initial = keys.defaults(key, raw(key), index);
         String what = "pwm " + ref + " (" + key + "[" + index + "])";
         if (ref.controller() != null) {
             return controllerPwm(d, key, ref, initial, what);
@@ -748,72 +747,6 @@ final class DeviceImpl implements Device {
             throw ex;
         }
         return p;
-    }
-
-    /** Entry {@code index} of {@code key}, with errors naming device and key. */
-    private PwmRef pwmRef(String key, int index) {
-        Object raw = raw(key);
-        if (raw == null) {
-            throw new DeviceConfigException(name, key, "missing");
-        }
-        java.util.List<PwmRef> refs;
-        try {
-            refs = PwmRef.parseAll(raw);
-        } catch (IllegalArgumentException e) {
-            throw new DeviceConfigException(name, key, e.getMessage());
-        }
-        if (index < 0 || index >= refs.size()) {
-            throw new DeviceConfigException(name, key, "index " + index + " out of range: the key has "
-                    + refs.size() + (refs.size() == 1 ? " entry" : " entries"));
-        }
-        return refs.get(index);
-    }
-
-    /** The node's PWM defaults for entry {@code index} of {@code key} ({@code pwms} -> {@code pwm-frequency} ...). */
-    private io.kdrv.driver.PwmState pwmDefaults(String key, int index) {
-        String prefix = key.endsWith("s") && key.length() > 1 ? key.substring(0, key.length() - 1) : key;
-        int count = pwmRefCount(key);
-        String fk = prefix + "-frequency";
-        String dk = prefix + "-duty-cycle";
-        String pk = prefix + "-polarity";
-        int frequency = (int) pick(fk, count, index, NodeKey.Type.INT_ARRAY, DEFAULT_PWM_FREQUENCY);
-        if (frequency <= 0) {
-            throw new DeviceConfigException(name, fk, "frequency must be > 0 Hz, got " + frequency);
-        }
-        double duty = (double) pick(dk, count, index, NodeKey.Type.DOUBLE_ARRAY, 0.0);
-        if (!(duty >= 0 && duty <= 100)) {
-            throw new DeviceConfigException(name, dk, "duty cycle must be 0..100 %, got " + duty);
-        }
-        String pol = (String) pick(pk, count, index, NodeKey.Type.STRING_ARRAY, "normal");
-        com.pi4j.io.pwm.PwmPolarity polarity = switch (pol.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "normal" -> com.pi4j.io.pwm.PwmPolarity.NORMAL;
-            case "inversed", "inverted" -> com.pi4j.io.pwm.PwmPolarity.INVERSED;
-            default -> throw new DeviceConfigException(name, pk, "expected normal or inversed, got "
-                    + Props.printable(pol));
-        };
-        return new io.kdrv.driver.PwmState(false, frequency, duty, polarity);
-    }
-
-    private int pwmRefCount(String key) {
-        try {
-            return PwmRef.parseAll(raw(key)).size();
-        } catch (IllegalArgumentException e) {
-            throw new DeviceConfigException(name, key, e.getMessage());
-        }
-    }
-
-    /** One value for every entry or one per entry of an array key (node value, else declared default, else def). */
-    private Object pick(String key, int count, int index, NodeKey.Type type, Object def) {
-        Object v = valueOrDeclared(key, type);
-        if (v == null) {
-            return def;
-        }
-        int n = java.lang.reflect.Array.getLength(v);
-        if (n != 1 && n != count) {
-            throw new DeviceConfigException(name, key, n + " entries for " + count
-                    + " PWM channels (give one entry per channel, or one for all)");
-        }
-        return java.lang.reflect.Array.get(v, n == 1 ? 0 : index);
     }
 
     @Override
