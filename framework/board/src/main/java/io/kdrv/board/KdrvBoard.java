@@ -28,6 +28,11 @@ public interface KdrvBoard extends Board, AutoCloseable {
         return List.of();
     }
 
+    /** @return the claimed SoC PWM channels with their state, sorted by chip and channel (none without PWM) */
+    default List<PwmInfo> pwmChannels() {
+        return List.of();
+    }
+
     /**
      * The Pi4J context, for diagnostics. Do not create I/O through it: such I/O bypasses pin ownership and is not
      * released on unplug.

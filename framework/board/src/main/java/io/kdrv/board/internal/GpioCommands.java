@@ -42,7 +42,7 @@ public final class GpioCommands {
 
     /**
      * {@code gpio:list}: claimed lines with owner, level and IRQ statistics (edges, handled, kdrv FIFO overflows,
-     * debounced, edges the kernel lost before kdrv read them, and handler calls that threw); claimed I2C and SPI devices.
+     * debounced, edges the kernel lost before kdrv read them, and handler calls that threw); claimed I2C and SPI devices and SoC PWM channels.
      */
     public String list() {
         KdrvBoard b = board;
@@ -66,6 +66,10 @@ public final class GpioCommands {
         for (SpiInfo d : b.spiDevices()) {
             out.append(String.format("spi%d.%d mode %d %d Hz %s%n", d.bus(), d.chipSelect(), d.mode(), d.maxSpeedHz(),
                     d.owner()));
+        }
+        for (io.kdrv.board.PwmInfo p : b.pwmChannels()) {
+            out.append(String.format("pwm%d:%d %s %d Hz %d %% %s%n", p.chip(), p.channel(), p.enabled() ? "on" : "off",
+                    p.frequency(), p.dutyCycle(), p.owner()));
         }
         return out.toString();
     }

@@ -13,10 +13,7 @@ import com.pi4j.io.i2c.I2C;
 import com.pi4j.io.i2c.I2CProvider;
 import com.pi4j.io.spi.Spi;
 import com.pi4j.io.pwm.Pwm;
-import com.pi4j.io.pwm.PwmProvider;
-import com.pi4j.io.pwm.PwmType;
 import com.pi4j.provider.Provider;
-import io.kdrv.board.PwmProperties;
 import io.kdrv.driver.PwmState;
 import io.kdrv.board.BoardException;
 import io.kdrv.board.BoardPlatform;
@@ -61,9 +58,9 @@ public final class PinBoard implements KdrvBoard {
     private final Object lock = new Object();
     private final Map<Integer, GpioClaim> gpio = new TreeMap<>();   // guarded by lock
     private final Map<Integer, I2cClaim> i2c = new TreeMap<>();     // key bus << 8 | address; guarded by lock
-    private final Map<Integer, PwmClaim> pwm = new TreeMap<>();     // key chip << 16 | channel; guarded by lock
     private boolean closed;                                         // guarded by lock
     private final SpiClaims spi;                                    // its own lock
+    private final PwmClaims pwm;                                    // its own lock
 
     private PinBoard(BoardPlatform platform, Context pi4j, IrqSettings irqSettings) {
         this.platform = platform;
@@ -73,6 +70,7 @@ public final class PinBoard implements KdrvBoard {
         this.outputs = provider(IOType.DIGITAL_OUTPUT);
         this.i2cs = provider(IOType.I2C);
         this.spi = new SpiClaims(platform.name(), pi4j);
+        this.pwm = new PwmClaims(platform.name(), pi4j);
     }
 
     /** See {@link io.kdrv.board.Boards#open(BoardPlatform, int)}. */
@@ -190,62 +188,7 @@ public final class PinBoard implements KdrvBoard {
 
     @Override
     public Handle<Pwm> openPwm(Device owner, int chip, int channel, PwmState initial) {
-        String dev = deviceName(owner);
-        Objects.requireNonNull(initial, "initial");
-        if (chip < 0 || chip > 0xFFFF || channel < 0 || channel > 0xFFFF) {
-            throw new IllegalArgumentException("device " + dev + ": invalid PWM chip " + chip + " channel " + channel);
-        }
-        int key = chip << 16 | channel;
-        PwmClaim claim;
-        synchronized (lock) {
-            ensureOpen();
-            PwmClaim held = pwm.get(key);
-            if (held != null) {
-                throw new IllegalStateException("PWM chip " + chip + " channel " + channel
-                        + " is already claimed by device " + held.owner);
-            }
-            PwmProvider provider;
-            try {
-                provider = pi4j.providers().get(IOType.PWM);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("platform " + platform.name() + " has no PWM (its Pi4J context "
-                        + "has no PWM provider)", e);
-            }
-            Pwm io;
-            try {
-                io = provider.create(Pwm.newConfigBuilder(pi4j)
-                        .id(String.format("kdrv-pwm-%d-%d", chip, channel))
-                        .name(dev + " PWM " + chip + ":" + channel)
-                        .address(channel)
-                        .load(Map.of(PwmProperties.CHIP, Integer.toString(chip)))
-                        .pwmType(PwmType.HARDWARE)
-                        .frequency(initial.frequency())
-                        .dutyCycle((int) Math.round(initial.dutyCycle()))
-                        .polarity(initial.polarity())
-                        .shutdown(0) // Pi4J turns it off on shutdown: nothing keeps running after unplug
-                        .build());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("device " + dev + ": " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                throw new BoardException(platform.name(), "cannot open PWM chip " + chip + " channel " + channel
-                        + " for device " + dev + ": " + e.getMessage(), e);
-            }
-            claim = new PwmClaim(key, dev, io);
-            pwm.put(key, claim);
-        }
-        PwmClaim c = claim;
-        return new ClaimHandle<>(c.io, () -> release(c));
-    }
-
-    private void release(PwmClaim claim) {
-        synchronized (lock) {
-            if (claim.released) {
-                return;
-            }
-            claim.released = true;
-            shutdownIo(claim.io);
-            pwm.remove(claim.key, claim);
-        }
+        return pwm.open(owner, chip, channel, initial);
     }
 
     @Override
@@ -436,6 +379,11 @@ public final class PinBoard implements KdrvBoard {
     }
 
     @Override
+    public List<io.kdrv.board.PwmInfo> pwmChannels() {
+        return pwm.infos();
+    }
+
+    @Override
     public Context pi4j() {
         return pi4j;
     }
@@ -470,13 +418,7 @@ public final class PinBoard implements KdrvBoard {
             release(c);
         }
         spi.close();
-        List<PwmClaim> pwms;
-        synchronized (lock) {
-            pwms = new ArrayList<>(pwm.values());
-        }
-        for (PwmClaim c : pwms) {
-            release(c);
-        }
+        pwm.close();
         shutdownQuietly(pi4j);
     }
 
@@ -521,19 +463,6 @@ public final class PinBoard implements KdrvBoard {
         I2cClaim(int bus, int address, String owner, I2C io) {
             this.bus = bus;
             this.address = address;
-            this.owner = owner;
-            this.io = io;
-        }
-    }
-
-    private static final class PwmClaim {
-        final int key;
-        final String owner;
-        final Pwm io;
-        boolean released;   // guarded by lock
-
-        PwmClaim(int key, String owner, Pwm io) {
-            this.key = key;
             this.owner = owner;
             this.io = io;
         }

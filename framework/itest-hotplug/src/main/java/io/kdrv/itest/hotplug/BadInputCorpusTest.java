@@ -350,7 +350,8 @@ class BadInputCorpusTest extends HotplugTestBase {
                 // command, a fragment the error must contain
                 {"kdrv:unbind nosuch", "unknown device \"nosuch\"; known: "},
                 {"kdrv:bind nosuch", "unknown device \"nosuch\""},
-                {"kdrv:bind hp-bs-dev nodriver", "unknown driver \"nodriver\"; known: " + DRIVER_BSN + "/"},
+                {"kdrv:bind hp-bs-dev nodriver", "unknown driver \"nodriver\"; known: "}, // the list is sorted:
+                {"kdrv:bind hp-bs-dev nodriver", DRIVER_BSN + "/"},                   // pca9685 runs here too
                 {"kdrv:bind hp-bs-dev", "device hp-bs-dev is already bound to driver"},
                 {"kdrv:bind", "bind"},
                 {"kdrv:unbind", "unbind"},
