@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -18,8 +20,14 @@ import java.util.function.Supplier;
  * Process-level figures of the exported jars, side by side with the same Felix runtime without kdrv
  * (examples/target/baseline.jar), in one run: process start to every demo device bound (kdrv) or to the framework
  * started (baseline), first start (empty state directory) and restart (cached), with and without a JDK AOT cache
- * (JEP 483/514: -XX:AOTCacheOutput training run, then -XX:AOTCache); and process RSS after a given time with
- * default JVM options and with the systemd unit's options for 512 MiB boards.
+ * (JEP 483/514: -XX:AOTCacheOutput training run, then -XX:AOTCache with -XX:AOTMode=on, so a cache the JVM cannot
+ * use fails the run instead of being skipped); and process RSS a given time after start (no forced GC) with default
+ * JVM options, with the systemd unit's options and with those plus the AOT cache. The demo is measured with and
+ * without the web console (mock-board-noweb.jar, when built).
+ *
+ * <p>The unit's options are read from examples/systemd/kdrv.jvm-options (the file the unit and kdrv-aot pass with
+ * {@code java @file}) and run with the unit's {@code MALLOC_ARENA_MAX=2}: kdrv and the baseline always get the same
+ * options and environment.
  *
  * <p>Standalone (not part of Main's suite: it needs the exported jars):
  * {@code java framework/benchmarks/src/main/java/io/kdrv/benchmarks/ServiceFigures.java examples/target 300}
@@ -30,9 +38,11 @@ public final class ServiceFigures {
     static final List<String> BASE = List.of("--sun-misc-unsafe-memory-access=allow", "-XX:-UsePerfData",
             "-Dorg.osgi.service.http.port=0",
             "-Dgosh.args=--nointeractive");
-    static final List<String> UNIT = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m",
-            "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseCompactObjectHeaders");
     static final int RUNS = 5;
+
+    /** One jar as measured: its label, its file and the output line that ends its start. */
+    record Subject(String label, Path jar, Supplier<Predicate<String>> done) {
+    }
 
     private ServiceFigures() {
     }
@@ -40,41 +50,100 @@ public final class ServiceFigures {
     public static void main(String[] args) throws Exception {
         Path jars = Path.of(args.length > 0 ? args[0] : "examples/target").toAbsolutePath();
         long rssSeconds = args.length > 1 ? Long.parseLong(args[1]) : 300;
+        Path options = jars.resolveSibling("systemd").resolve("kdrv.jvm-options");
+        if (!Files.isRegularFile(options)) {
+            throw new IllegalStateException("the unit's JVM options are missing: " + options);
+        }
+        List<String> unit = List.of("@" + options);
         Path work = Files.createTempDirectory("kdrv-figures");
-        Path demo = jars.resolve("mock-board.jar"), base = jars.resolve("baseline.jar");
         Supplier<Predicate<String>> allBound = () -> counting("bound to driver", 4);
         Supplier<Predicate<String>> started = () -> l -> l.startsWith("kdrv: framework started");
+        List<Subject> subjects = new ArrayList<>(List.of(new Subject("kdrv demo", jars.resolve("mock-board.jar"),
+                allBound)));
+        if (Files.isRegularFile(jars.resolve("mock-board-noweb.jar"))) {
+            subjects.add(new Subject("kdrv demo without web console", jars.resolve("mock-board-noweb.jar"), allBound));
+        }
+        subjects.add(new Subject("baseline Felix", jars.resolve("baseline.jar"), started));
 
-        System.out.printf("kdrv service figures, %s, %d runs each (median), JDK %s%n", java.time.LocalDate.now(), RUNS,
-                System.getProperty("java.version"));
-        System.out.println("| start-up | kdrv demo (all 4 devices bound) | baseline Felix (framework started) |");
-        System.out.println("|---|---|---|");
+        System.out.printf("kdrv service figures, %s, %d runs each (median), JDK %s, load average %.1f%n",
+                java.time.LocalDate.now(), RUNS, System.getProperty("java.version"), load());
+        System.out.println("start-up with the unit's JVM options: kdrv until all 4 demo devices are bound, the "
+                + "baseline until the framework started");
+        StringBuilder head = new StringBuilder("| start-up |");
+        for (Subject s : subjects) {
+            head.append(' ').append(s.label()).append(" |");
+        }
+        System.out.println(head);
+        System.out.println("|---" + "|---".repeat(subjects.size()) + "|");
+        Map<Subject, Path> caches = new LinkedHashMap<>();
         for (String variant : List.of("first start", "restart", "restart, AOT cache")) {
-            List<String> extra = new ArrayList<>();
             boolean fresh = variant.equals("first start");
-            if (variant.contains("AOT")) {
-                extra.add("-XX:AOTCache=" + train(demo, work.resolve("demo.aot"), work.resolve("demo-train"), allBound));
+            StringBuilder row = new StringBuilder("| " + variant + " |");
+            for (Subject s : subjects) {
+                List<String> extra = new ArrayList<>(unit);
+                if (variant.contains("AOT")) {
+                    Path aot = train(s, unit, work.resolve(name(s) + ".aot"), work.resolve(name(s) + "-train"));
+                    caches.put(s, aot);
+                    extra.addAll(aotOptions(aot));
+                }
+                row.append(' ').append(median(s, work.resolve(name(s)), extra, fresh)).append(" ms |");
             }
-            long k = median(demo, work.resolve("demo"), extra, allBound, fresh);
-            List<String> extraBase = new ArrayList<>();
-            if (variant.contains("AOT")) {
-                extraBase.add("-XX:AOTCache=" + train(base, work.resolve("base.aot"), work.resolve("base-train"),
-                        started));
+            System.out.println(row);
+        }
+        System.out.printf("(load average %.1f)%n", load());
+
+        // RSS: every process of every row side by side over the same interval.
+        List<String> rows = List.of("default JVM options", "unit options (512 MiB boards)", "unit options + AOT cache");
+        Map<String, List<Process>> running = new LinkedHashMap<>();
+        for (String opts : rows) {
+            List<Process> ps = new ArrayList<>();
+            for (Subject s : subjects) {
+                List<String> extra = new ArrayList<>();
+                if (!opts.startsWith("default")) {
+                    extra.addAll(unit);
+                }
+                if (opts.contains("AOT")) {
+                    extra.addAll(aotOptions(caches.get(s)));
+                }
+                ps.add(start(s.jar(), work.resolve("rss-" + name(s) + "-" + running.size()), extra, true,
+                        !opts.startsWith("default")));
             }
-            long b = median(base, work.resolve("base"), extraBase, started, fresh);
-            System.out.printf("| %s | %d ms | %d ms |%n", variant, k, b);
+            running.put(opts, ps);
         }
-        System.out.printf("%n| process RSS after %d s (no forced GC) | kdrv demo | baseline Felix |%n", rssSeconds);
-        System.out.println("|---|---|---|");
-        for (String opts : List.of("default JVM options", "unit options (512 MiB boards)")) {
-            List<String> extra = opts.startsWith("unit") ? UNIT : List.of();
-            Process k = start(demo, work.resolve("rss-demo"), extra, true);
-            Process b = start(base, work.resolve("rss-base"), extra, true);
-            TimeUnit.SECONDS.sleep(rssSeconds); // the figure is "RSS T seconds after start": a fixed wait is the point
-            System.out.printf("| %s | %.1f MiB | %.1f MiB |%n", opts, rssMiB(k), rssMiB(b));
-            stop(k);
-            stop(b);
+        TimeUnit.SECONDS.sleep(rssSeconds); // the figure is "RSS T seconds after start": a fixed wait is the point
+        System.out.printf("%n| process RSS (anonymous part) after %d s, no forced GC |", rssSeconds);
+        for (Subject s : subjects) {
+            System.out.print(" " + s.label() + " |");
         }
+        System.out.println();
+        System.out.println("|---" + "|---".repeat(subjects.size()) + "|");
+        for (Map.Entry<String, List<Process>> e : running.entrySet()) {
+            StringBuilder row = new StringBuilder("| " + e.getKey() + " |");
+            for (Process p : e.getValue()) {
+                double[] rss = rssMiB(p);
+                row.append(String.format(" %.1f MiB (%.1f) |", rss[0], rss[1]));
+            }
+            System.out.println(row);
+        }
+        System.out.printf("(load average %.1f)%n", load());
+        for (List<Process> ps : running.values()) {
+            for (Process p : ps) {
+                stop(p);
+            }
+        }
+    }
+
+    static String name(Subject s) {
+        return s.jar().getFileName().toString().replace(".jar", "");
+    }
+
+    /** The cache, and AOTMode=on: a cache the JVM cannot use ends the process instead of being skipped. */
+    static List<String> aotOptions(Path aot) {
+        return List.of("-XX:AOTCache=" + aot, "-XX:AOTMode=on");
+    }
+
+    static double load() throws IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     }
 
     static Predicate<String> counting(String text, int n) {
@@ -82,24 +151,19 @@ public final class ServiceFigures {
         return l -> l.contains(text) && ++seen[0] >= n;
     }
 
-    static long median(Path jar, Path state, List<String> extra, Supplier<Predicate<String>> done, boolean fresh)
-            throws Exception {
+    static long median(Subject s, Path state, List<String> extra, boolean fresh) throws Exception {
         long[] t = new long[RUNS];
         for (int i = 0; i < RUNS; i++) {
             if (fresh || i == 0) {
                 deleteTree(state);
             }
             if (!fresh && i == 0) {
-                warm(jar, state, extra, done); // fill the cache once
+                timeTo(s.jar(), state, extra, s.done()); // fill the cache once
             }
-            t[i] = timeTo(jar, state, extra, done);
+            t[i] = timeTo(s.jar(), state, extra, s.done());
         }
         Arrays.sort(t);
         return t[RUNS / 2];
-    }
-
-    static void warm(Path jar, Path state, List<String> extra, Supplier<Predicate<String>> done) throws Exception {
-        timeTo(jar, state, extra, done);
     }
 
     /** Milliseconds from spawning the process to the output line that {@code done} accepts (fresh predicate). */
@@ -107,7 +171,7 @@ public final class ServiceFigures {
             throws Exception {
         Predicate<String> done = awaited.get();
         long t0 = System.nanoTime();
-        Process p = start(jar, state, extra, false);
+        Process p = start(jar, state, extra, false, true);
         long t = -1;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -124,23 +188,31 @@ public final class ServiceFigures {
         return t;
     }
 
-    static Path train(Path jar, Path aot, Path state, Supplier<Predicate<String>> done) throws Exception {
+    /** A training run with the same options as the measured runs (an AOT cache only works with its own options). */
+    static Path train(Subject s, List<String> options, Path aot, Path state) throws Exception {
         deleteTree(state);
-        timeTo(jar, state, List.of(), done); // cache filled first: the training run then sees a restart
-        timeTo(jar, state, List.of("-XX:AOTCacheOutput=" + aot), done);
+        timeTo(s.jar(), state, options, s.done()); // cache filled first: the training run then sees a restart
+        List<String> training = new ArrayList<>(options);
+        training.add("-XX:AOTCacheOutput=" + aot);
+        timeTo(s.jar(), state, training, s.done());
         if (!Files.isRegularFile(aot)) {
             throw new IllegalStateException("no AOT cache written at " + aot);
         }
         return aot;
     }
 
-    static Process start(Path jar, Path state, List<String> extra, boolean discardOutput) throws IOException {
+    /** {@code unitEnvironment}: the unit's MALLOC_ARENA_MAX=2 (given with the unit's options, to kdrv and baseline). */
+    static Process start(Path jar, Path state, List<String> extra, boolean discardOutput, boolean unitEnvironment)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(JAVA.toString()));
         cmd.addAll(BASE);
         cmd.addAll(extra);
         cmd.addAll(List.of("-Dkdrv.state.dir=" + state, "-jar", jar.toString()));
         Files.createDirectories(state.getParent());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (unitEnvironment) {
+            pb.environment().put("MALLOC_ARENA_MAX", "2");
+        }
         if (discardOutput) {
             pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
@@ -154,13 +226,17 @@ public final class ServiceFigures {
         }
     }
 
-    static double rssMiB(Process p) throws IOException {
+    /** VmRSS and RssAnon (the part not backed by a file: heap, metaspace, stacks, malloc), MiB. */
+    static double[] rssMiB(Process p) throws IOException {
+        double[] r = {-1, -1};
         for (String l : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
             if (l.startsWith("VmRSS:")) {
-                return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
+                r[0] = Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
+            } else if (l.startsWith("RssAnon:")) {
+                r[1] = Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
             }
         }
-        return -1;
+        return r;
     }
 
     static void deleteTree(Path p) throws IOException {

@@ -9,6 +9,8 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Starts kdrv from an executable jar exported by bnd ({@code jar/*.jar} bundles plus {@code launcher.properties}):
@@ -20,6 +22,11 @@ import java.util.jar.Manifest;
  * directory) or a stop that overran its bound.
  */
 public final class Main {
+    // SPI Fly logs through java.util.logging: one two-line INFO record per ServiceLoader provider it registers
+    // (slf4j-simple, two of Jetty's) on every start. Its warnings and errors still print. Held in a static field:
+    // JUL keeps loggers weakly, and a collected logger would lose the level.
+    private static final Logger SPI_FLY = Logger.getLogger("org.apache.aries.spifly");
+
     private Main() {
     }
 
@@ -28,6 +35,7 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        SPI_FLY.setLevel(Level.WARNING);
         Properties launch = new Properties();
         try (InputStream in = Main.class.getClassLoader().getResourceAsStream("launcher.properties")) {
             if (in == null) {

@@ -94,6 +94,10 @@ public final class PirMotionDriver implements Driver {
             sensor.publish(System.currentTimeMillis(), 0, 0); // idle at probe: a first reading (a motion in progress publishes its start)
         }
         pir.initial(high, System.nanoTime());
+        // devres releases in reverse: the IRQ goes first (no edge re-arms the hold), then this cancels an armed hold
+        // timer, then the worker is destroyed with nothing pending (a hold firing between the worker's drain and its
+        // stop would be dropped with a WARN on every remove and every clean stop).
+        dev.addAction(pir::cancelHoldSync);
         dev.requestThreadedIrq(input, Edge.BOTH, pir::onEdge);
         dev.setDriverData(pir);
         bound.put(dev.name(), pir);
@@ -154,6 +158,11 @@ public final class PirMotionDriver implements Driver {
             this.line = line;
             this.holdNanos = hold.toNanos();
             this.worker = worker;
+        }
+
+        /** Remove: the pending end of a motion is not posted (the device is going); blocks until a running hold ends. */
+        void cancelHoldSync() {
+            worker.cancelDelayedWorkSync(holdExpired);
         }
 
         /** Probe: a sensor already high is a motion in progress. */
