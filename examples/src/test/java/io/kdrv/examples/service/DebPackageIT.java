@@ -52,10 +52,14 @@ class DebPackageIT {
         assertEquals("kdrv\nall\n", ok("dpkg-deb", "--showformat=${Package}\\n${Architecture}\\n", "--show", deb)
                 .replaceFirst("^kdrv\\t.*\\n", ""));
         assertEquals("/etc/kdrv/board.json", ok("dpkg-deb", "--info", deb, "conffiles").strip());
+        // a Java update (files under /usr/lib/jvm) re-runs postinst "triggered", which re-creates the AOT cache
+        assertTrue(ok("dpkg-deb", "--info", deb, "triggers").contains("interest-noawait /usr/lib/jvm"));
         String contents = ok("dpkg-deb", "--contents", deb);
         for (String line : List.of("-rw-r--r-- root/root .* ./usr/share/kdrv/kdrv.jar",
                 "-rwxr-xr-x root/root .* ./usr/bin/kdrv", "-rw-r--r-- root/root .* ./lib/systemd/system/kdrv.service",
-                "-rw-r--r-- root/root .* ./etc/kdrv/board.json", "drwx------ root/root .* ./var/lib/kdrv/")) {
+                "-rw-r--r-- root/root .* ./etc/kdrv/board.json", "drwx------ root/root .* ./var/lib/kdrv/",
+                "-rw-r--r-- root/root .* ./usr/share/kdrv/jvm-options",
+                "-rwxr-xr-x root/root .* ./usr/share/kdrv/kdrv-aot")) {
             assertTrue(contents.matches("(?s).*" + line.replace(".", "\\.").replace("\\.*", ".*") + "\\n.*"),
                     line + " in\n" + contents);
         }
