@@ -160,6 +160,14 @@ public interface Device {
     /**
      * The GPIO input whose line is node key {@code key} (entry {@code index} of an int array), requested with
      * {@code config}. With active-low the input (and IRQ edges and levels) is logical: HIGH = active.
+     *
+     * <p>An entry {@code "<controller>:<line>"} ({@link ControllerRef}) is a line of the GPIO controller registered by
+     * device {@code <controller>} ({@link #registerGpioController}); the input works like a SoC line's.
+     *
+     * @throws DeviceConfigException naming this device and key: no node named {@code <controller>} exists, or the
+     *         line is outside the bound controller's lines
+     * @throws ProbeDeferredException the controller's node exists but has not registered its controller yet (the
+     *         reason names it), or no board service is running
      */
     DigitalInput gpioInput(String key, int index, LineConfig config) throws ProbeDeferredException;
 
@@ -270,6 +278,25 @@ public interface Device {
      * @throws IllegalStateException this device already has a PWM controller
      */
     void registerPwmController(PwmController controller);
+
+    // ---- devres: GPIO controller ----
+
+    /**
+     * Registers {@code controller} as this device's GPIO controller (Linux {@code devm_gpiochip_add_data}): from now
+     * on other nodes may reference its lines as {@code "<this device's name>:<line>"} (board files:
+     * {@code {"controller": "<name>", "line": n}}) and get them through their own {@link #gpioInput}/{@link
+     * #gpioOutput}/{@link #requestThreadedIrq}, with pin ownership, devres and {@code gpio:list} as for SoC lines.
+     * Consumers that deferred because this controller was missing are probed again once this probe succeeds.
+     *
+     * <p>Device-managed, with device links as in Linux: when this device is removed (unbind, driver or node gone,
+     * shutdown) every device holding one of its lines is removed first and goes back to deferred, naming this
+     * controller, then this device's remove runs; they bind again when the controller is back.
+     *
+     * @return the chip handle, through which the driver delivers its lines' edges ({@link GpioChip#handleNestedIrq})
+     * @throws IllegalStateException    this device already registered a controller
+     * @throws IllegalArgumentException a line count outside {@code 1..256}
+     */
+    GpioChip registerGpioController(GpioController controller);
 
     // ---- devres: sensor channels ----
 

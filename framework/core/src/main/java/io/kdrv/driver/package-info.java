@@ -10,7 +10,10 @@
  * {@code Device.sensor}, {@code Device.startSensorPoller}, {@code DeviceManager.sensor}.
  *
  * <p>0.3.0: {@code Device.spi()} and {@code SpiKeys}; {@code PwmState}, {@code PwmController}, {@code Device.pwm},
- * {@code Device.registerPwmController}.
+ * {@code Device.registerPwmController};
+ * GPIO controllers provided by drivers: {@code GpioController} (implemented by the driver), {@code GpioChip} (its
+ * handle, edge delivery), {@code Device.registerGpioController}, and {@code ControllerRef} (the
+ * {@code "<controller>:<n>"} reference form of node entries, generic for other controller classes).
  *
  * <p>Versioned with OSGi semantic versioning (bnd baselining checks it): an interface marked
  * {@code @ConsumerType} (implemented by drivers) may only change in a major version; {@code @ProviderType} ones

@@ -54,6 +54,11 @@ final class BindingCheck {
         }
         Object converted;
         try {
+            if (k.type() == NodeKey.Type.INT_ARRAY) {
+                // Controller references ("expander0:3") are lines too; whether the controller exists is the
+                // probe's question (it may defer), and the bounds are the SoC's.
+                value = LineRefs.numbered(value, ref -> Integer.MAX_VALUE);
+            }
             converted = Props.convert(value, k.type());
         } catch (Props.BadValue e) {
             return e.getMessage();

@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  *   ]
  * }
  * }</pre>
+ * An array entry may also be a controller reference object, {@code {"controller": "expander0", "line": 3}} (or
+ * {@code "channel"}): such an array becomes a String[] with {@code "expander0:3"} for each object and the decimal
+ * String for each integer (Configuration Admin cannot store maps in arrays).
  * Node values may be strings, numbers, booleans, or flat arrays of one of those kinds; they become Configuration
  * Admin values: integers → Integer (Long when too big), other numbers → Double, arrays → {@code String[]},
  * {@code int[]}, {@code long[]}, {@code double[]} or {@code boolean[]}. Each node is validated with
@@ -245,6 +248,9 @@ final class BoardFile {
         if (list.isEmpty()) {
             return new String[0];
         }
+        if (list.stream().anyMatch(o -> o instanceof Json.Obj)) {
+            return references(list);
+        }
         Object first = list.get(0);
         for (int i = 0; i < list.size(); i++) {
             Object item = list.get(i);
@@ -288,6 +294,60 @@ final class BoardFile {
             out[i] = (Long) list.get(i);
         }
         return out;
+    }
+
+    /** Keys of a controller reference object: the controller and one of these index keys. */
+    static final String REF_CONTROLLER = "controller";
+    static final List<String> REF_INDEX_KEYS = List.of("line", "channel");
+
+    /**
+     * An array with controller reference objects ({@code {"controller": "expander0", "line": 3}}): Configuration
+     * Admin cannot store maps in arrays, so every object becomes {@code "expander0:3"} ({@link
+     * io.kdrv.driver.ControllerRef}) and every integer its decimal String: a String[] the getters read back.
+     */
+    private static String[] references(List<?> list) {
+        String[] out = new String[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object item = list.get(i);
+            if (item instanceof Json.Obj obj) {
+                out[i] = reference(i, obj);
+            } else if (item instanceof Long l) {
+                out[i] = Long.toString(l);
+            } else {
+                throw new IllegalArgumentException("entry " + i + ": an array with controller references may only "
+                        + "also hold integers (SoC lines), got " + kind(item));
+            }
+        }
+        return out;
+    }
+
+    private static String reference(int i, Json.Obj obj) {
+        String where = "entry " + i + ": controller reference: ";
+        for (String k : obj.keySet()) {
+            if (!k.equals(REF_CONTROLLER) && !REF_INDEX_KEYS.contains(k)) {
+                throw new IllegalArgumentException(where + "unknown key '" + Props.printableName(k)
+                        + "' (allowed: controller, and line or channel; line flags go in the flags key, e.g. "
+                        + "gpio-flags)");
+            }
+        }
+        if (!(obj.get(REF_CONTROLLER) instanceof String controller)) {
+            throw new IllegalArgumentException(where + "\"controller\" must be a device name (a string), got "
+                    + kind(obj.get(REF_CONTROLLER)));
+        }
+        List<String> given = REF_INDEX_KEYS.stream().filter(obj::containsKey).toList();
+        if (given.size() != 1) {
+            throw new IllegalArgumentException(where + "give exactly one of \"line\" or \"channel\", got "
+                    + (given.isEmpty() ? "none" : "both"));
+        }
+        if (!(obj.get(given.get(0)) instanceof Long n) || n < 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(where + "\"" + given.get(0) + "\" must be an integer >= 0, got "
+                    + kind(obj.get(given.get(0))));
+        }
+        try {
+            return new io.kdrv.driver.ControllerRef(controller, n.intValue()).toString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + e.getMessage());
+        }
     }
 
     private static String kind(Object v) {

@@ -205,7 +205,7 @@ final class DeviceBinder {
 
     /**
      * Device links (Linux {@code device_links_unbind_consumers}): unbinds, newest first, every bound device holding
-     * a resource of {@code supplier} (a PWM channel of its controller), so none outlives it.
+     * a resource of {@code supplier} (a PWM channel or a GPIO line of its controller), so none outlives it.
      *
      * @return the consumers unbound, to probe again once the supplier is gone (they defer until it is back)
      */

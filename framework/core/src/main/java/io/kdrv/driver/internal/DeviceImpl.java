@@ -6,6 +6,7 @@ import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import com.pi4j.io.spi.Spi;
 import io.kdrv.driver.Binding;
+import io.kdrv.driver.ControllerRef;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.DeviceInfo;
@@ -13,6 +14,8 @@ import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.DevresAction;
 import io.kdrv.driver.DevresHandle;
 import io.kdrv.driver.Edge;
+import io.kdrv.driver.GpioChip;
+import io.kdrv.driver.GpioController;
 import io.kdrv.driver.Irq;
 import io.kdrv.driver.LineConfig;
 import io.kdrv.driver.IrqHandler;
@@ -23,6 +26,7 @@ import io.kdrv.driver.SensorChannel;
 import io.kdrv.driver.SensorPoll;
 import io.kdrv.driver.spi.Board;
 import io.kdrv.driver.spi.SpiSettings;
+import io.kdrv.driver.spi.ControllerLine;
 import io.kdrv.kthread.Completion;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadStopTimeoutException;
@@ -73,6 +77,8 @@ final class DeviceImpl implements Device {
     private List<Devres.Entry> boardEntries = new ArrayList<>(0); // guarded by this: board entries of that list
     private volatile Object driverData;
     private volatile Binding binding = Binding.UNDECLARED; // of the driver probing or bound; its defaults apply
+    /** The core's GPIO controllers (lines referenced as "<controller>:<n>"); none outside a core. */
+    private volatile GpioControllers controllers = GpioControllers.none();
     /** Driver call threads the core gave up on: their late resource requests are refused. */
     private final Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
 
@@ -178,6 +184,11 @@ final class DeviceImpl implements Device {
         return devres != null && boardEntries.stream().anyMatch(Devres.Entry::active);
     }
 
+    /** The driver core's GPIO controllers (set once, before the device is first probed). */
+    void controllers(GpioControllers g) {
+        this.controllers = Objects.requireNonNull(g, "controllers");
+    }
+
     void abandon(Thread t) {
         abandoned.add(t);
     }
@@ -242,7 +253,16 @@ final class DeviceImpl implements Device {
                 return null;
             }
         }
+        return convert(key, v, type);
+    }
+
+    /** Converts a node value; in an int array a controller reference becomes its global number ({@link GpioChip#number}). */
+    private Object convert(String key, Object v, NodeKey.Type type) {
         try {
+            if (type == NodeKey.Type.INT_ARRAY) {
+                GpioControllers g = controllers;
+                v = LineRefs.numbered(v, g::number);
+            }
             return Props.convert(v, type);
         } catch (Props.BadValue e) {
             throw new DeviceConfigException(name, key, e.getMessage());
@@ -263,11 +283,7 @@ final class DeviceImpl implements Device {
         if (v == null) {
             return null;
         }
-        try {
-            return Props.convert(v, type);
-        } catch (Props.BadValue e) {
-            throw new DeviceConfigException(name, key, e.getMessage());
-        }
+        return convert(key, v, type);
     }
 
     @Override
@@ -614,10 +630,84 @@ final class DeviceImpl implements Device {
         }
     }
 
+    /**
+     * Entry {@code key[index]} as a controller line when it is a reference ({@code "expander0:3"}), else null (a SoC
+     * line). Unknown controller and line out of range are configuration errors; a controller whose node exists but
+     * has not registered yet defers.
+     */
+    private ControllerLine controllerLine(String key, int index) throws ProbeDeferredException {
+        line(key, index); // index range, named
+        Object raw = raw(key);
+        if (raw == null || !LineRefs.hasRefs(raw)) {
+            return null;
+        }
+        Object entry;
+        try {
+            entry = LineRefs.entry(Props.elements(raw).get(index), index);
+        } catch (Props.BadValue e) {
+            throw new DeviceConfigException(name, key, e.getMessage());
+        }
+        if (!(entry instanceof ControllerRef ref)) {
+            return null;
+        }
+        GpioControllers g = controllers;
+        GpioControllers.Chip chip = g.get(ref.controller());
+        if (chip == null) {
+            if (!g.nodeExists(ref.controller())) {
+                throw new DeviceConfigException(name, key, "entry " + index + " (" + ref + "): unknown GPIO controller '"
+                        + ref.controller() + "': no device node of that name");
+            }
+            throw new ProbeDeferredException("waiting for GPIO controller " + ref.controller() + " (" + key + "["
+                    + index + "] = " + ref + "): its device has not registered it yet");
+        }
+        if (ref.index() >= chip.lineCount()) {
+            throw new DeviceConfigException(name, key, "entry " + index + " (" + ref + "): line " + ref.index()
+                    + " out of range of GPIO controller " + ref.controller() + " (lines 0.." + (chip.lineCount() - 1)
+                    + ")");
+        }
+        if (ref.controller().equals(name)) {
+            throw new DeviceConfigException(name, key, "entry " + index + " (" + ref
+                    + "): a device cannot use a line of its own GPIO controller");
+        }
+        return chip.line(ref.index());
+    }
+
+    /** A controller line's release: the claim, then the device link to its controller (held while claimed). */
+    private DevresAction closeAndUnlink(Board.Handle<?> h, String controller) {
+        DevresAction unlink = linkSupplier(controller);
+        return () -> {
+            try {
+                h.close();
+            } finally {
+                unlink.release();
+            }
+        };
+    }
+
+    @Override
+    public GpioChip registerGpioController(GpioController controller) {
+        Objects.requireNonNull(controller, "controller");
+        Devres d = active("registerGpioController");
+        GpioControllers g = controllers;
+        GpioControllers.Chip chip = g.register(name, controller);
+        register(d, "gpio controller " + name + " (" + chip.lineCount() + " lines)", () -> g.unregister(chip), chip);
+        LOG.info("device {}: GPIO controller registered, {} lines ({}:0..{}, numbers {}..{})", name, chip.lineCount(),
+                name, chip.lineCount() - 1, chip.number(0), chip.number(chip.lineCount() - 1));
+        return chip;
+    }
+
     @Override
     public DigitalInput gpioInput(String key, int index, LineConfig config) throws ProbeDeferredException {
         Objects.requireNonNull(config, "config");
         Devres d = active("gpioInput");
+        ControllerLine cl = controllerLine(key, index);
+        if (cl != null) {
+            Board.Handle<DigitalInput> h = board().openInput(this, cl, config);
+            DigitalInput in = h.get();
+            registerBoard(d, "gpio input " + cl.label() + " (" + key + "[" + index + "])",
+                    closeAndUnlink(h, cl.controller()), in);
+            return in;
+        }
         int line = line(key, index);
         Board.Handle<DigitalInput> h = board().openInput(this, line, config);
         DigitalInput in = h.get();
@@ -631,6 +721,14 @@ final class DeviceImpl implements Device {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(offState, "offState");
         Devres d = active("gpioOutput");
+        ControllerLine cl = controllerLine(key, index);
+        if (cl != null) {
+            Board.Handle<DigitalOutput> h = board().openOutput(this, cl, config, offState);
+            DigitalOutput out = h.get();
+            registerBoard(d, "gpio output " + cl.label() + " (" + key + "[" + index + "])",
+                    closeAndUnlink(h, cl.controller()), out);
+            return out;
+        }
         int line = line(key, index);
         Board.Handle<DigitalOutput> h = board().openOutput(this, line, config, offState);
         DigitalOutput out = h.get();

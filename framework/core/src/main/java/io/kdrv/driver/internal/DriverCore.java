@@ -49,6 +49,8 @@ final class DriverCore implements DeviceManager, AutoCloseable {
     private final DriverCalls calls = new DriverCalls();
     private final DeviceStateMachine states = new DeviceStateMachine();
     private final DeviceBinder binder;
+    /** GPIO controllers registered by drivers; a name is known once a node of that name exists. */
+    private final GpioControllers controllers = new GpioControllers(name -> devices.byName(name) != null);
 
     /** Starts the core and its probe worker kthread {@code kdrv-probe}. */
     public DriverCore(HostConfig config) {
@@ -333,6 +335,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
         }
         DeviceImpl dev = new DeviceImpl(n, this::board, () -> config.stopTimeout(), calls::report, sensors,
                 pwmControllers);
+        dev.controllers(controllers);
         binder.registered(dev);
         devices.add(dev);
         LOG.info("device {}: added from node {}, compatible {}", n.name(), source, n.compatible());

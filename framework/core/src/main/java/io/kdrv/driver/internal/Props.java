@@ -261,7 +261,7 @@ final class Props {
     }
 
     /** Flattens an array, a collection, a comma-separated String or a scalar into a list of elements. */
-    private static List<Object> elements(Object v) throws BadValue {
+    static List<Object> elements(Object v) throws BadValue {
         List<Object> out = new ArrayList<>();
         if (v == null) {
             throw new BadValue("expected a value, got null");

@@ -93,4 +93,23 @@ public interface Board {
 
     /** {@code input} must have been opened by {@code owner} through this board. */
     Handle<Irq> requestThreadedIrq(Device owner, DigitalInput input, Edge edge, Duration debounce, IrqHandler handler);
+
+    /**
+     * Claims line {@code line} of a driver's GPIO controller as an input for {@code owner}, like
+     * {@link #openInput(Device, int, LineConfig)}: exclusive (the error names the owner), shown in the board's line
+     * list under {@link ControllerLine#label()}, usable with {@link #requestThreadedIrq} (edges come from the
+     * controller's {@link io.kdrv.driver.GpioChip#handleNestedIrq}).
+     *
+     * @throws IllegalArgumentException the controller refused the configuration (its message)
+     * @throws UnsupportedOperationException a board without driver controllers (the default)
+     */
+    default Handle<DigitalInput> openInput(Device owner, ControllerLine line, LineConfig config) {
+        throw new UnsupportedOperationException("board " + platform() + " does not support driver GPIO controllers");
+    }
+
+    /** {@link #openOutput(Device, int, LineConfig, DigitalState)} on a line of a driver's GPIO controller. */
+    default Handle<DigitalOutput> openOutput(Device owner, ControllerLine line, LineConfig config,
+            DigitalState offState) {
+        throw new UnsupportedOperationException("board " + platform() + " does not support driver GPIO controllers");
+    }
 }
