@@ -15,7 +15,15 @@ package io.kdrv.board;
  * @param lost       edges the kernel dropped before kdrv read them (gaps in its sequence numbers; 0 on the mock
  *                   board and on providers without kernel edge records)
  * @param failures   handler calls that threw (counted in {@code handled} too)
+ * @param label      the line's name: the SoC line number as a String, or {@code "<controller>:<line>"} for a line of
+ *                   a driver's GPIO controller ({@code line} is then its global number, 512 and up)
  */
 public record LineInfo(int line, String direction, String owner, int level, String irqThread, long edges,
-        long handled, long overflows, long debounced, long lost, long failures) {
+        long handled, long overflows, long debounced, long lost, long failures, String label) {
+    /** A SoC line: {@code label} is the line number. */
+    public LineInfo(int line, String direction, String owner, int level, String irqThread, long edges,
+            long handled, long overflows, long debounced, long lost, long failures) {
+        this(line, direction, owner, level, irqThread, edges, handled, overflows, debounced, lost, failures,
+                String.valueOf(line));
+    }
 }

@@ -55,7 +55,8 @@ public final class GpioCommands {
                 "LEVEL", "IRQ", "EDGES", "HANDLED", "OVERFLOWS", "DEBOUNCED", "LOST", "FAILED"));
         for (LineInfo l : b.lines()) {
             boolean irq = l.irqThread() != null;
-            out.append(String.format("%-5d %-4s %-16s %-5s %-22s %8s %8s %9s %9s %6s %6s%n", l.line(), l.direction(),
+            // a driver's controller line shows as "expander0:3" (its label), a SoC line as its number
+            out.append(String.format("%-5s %-4s %-16s %-5s %-22s %8s %8s %9s %9s %6s %6s%n", l.label(), l.direction(),
                     l.owner(), l.level() < 0 ? "?" : Integer.toString(l.level()), irq ? l.irqThread() : "-",
                     count(irq, l.edges()), count(irq, l.handled()), count(irq, l.overflows()),
                     count(irq, l.debounced()), count(irq, l.lost()), count(irq, l.failures())));

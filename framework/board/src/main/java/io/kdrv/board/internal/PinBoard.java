@@ -27,6 +27,7 @@ import io.kdrv.driver.LineConfig;
 import io.kdrv.driver.spi.SpiSettings;
 import io.kdrv.board.LineProperties;
 import io.kdrv.driver.IrqHandler;
+import io.kdrv.driver.spi.ControllerLine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class PinBoard implements KdrvBoard {
     private final Object lock = new Object();
     private final Map<Integer, GpioClaim> gpio = new TreeMap<>();   // guarded by lock
     private final Map<Integer, I2cClaim> i2c = new TreeMap<>();     // key bus << 8 | address; guarded by lock
+    /** Lines of drivers' GPIO controllers, by label "expander0:3"; guarded by lock. */
+    private final Map<String, GpioClaim> chipLines = new TreeMap<>();
     private boolean closed;                                         // guarded by lock
     private final SpiClaims spi;                                    // its own lock
     private final PwmClaims pwm;                                    // its own lock
@@ -209,19 +212,19 @@ public final class PinBoard implements KdrvBoard {
                         + " was not opened through this board (use Device.gpioInput)");
             }
             if (!claim.owner.equals(dev)) {
-                throw new IllegalStateException("GPIO " + claim.line + " is claimed by device " + claim.owner
+                throw new IllegalStateException("GPIO " + claim.label + " is claimed by device " + claim.owner
                         + ", not by device " + dev);
             }
             if (claim.releasing) {
-                throw new IllegalStateException("GPIO " + claim.line + " of device " + dev + " is being released");
+                throw new IllegalStateException("GPIO " + claim.label + " of device " + dev + " is being released");
             }
             if (claim.irq != null) {
-                throw new IllegalStateException("GPIO " + claim.line + " already has a threaded IRQ ("
+                throw new IllegalStateException("GPIO " + claim.label + " already has a threaded IRQ ("
                         + claim.irq.threadName() + ") of device " + claim.owner);
             }
             GpioClaim c = claim;
             ThreadedIrq[] self = new ThreadedIrq[1];
-            irq = new ThreadedIrq(claim.line, dev, input, edge, debounce, handler, irqSettings,
+            irq = new ThreadedIrq(claim.line, claim.label, dev, input, edge, debounce, handler, irqSettings,
                     () -> irqFreed(c, self[0]));
             self[0] = irq;
             claim.irq = irq;
@@ -277,7 +280,110 @@ public final class PinBoard implements KdrvBoard {
                 return c;
             }
         }
+        for (GpioClaim c : chipLines.values()) {
+            if (c.io == input) {
+                return c;
+            }
+        }
         return null;
+    }
+
+    // ------------------------------------------------------------------------------------------ controller lines
+
+    @Override
+    public Handle<DigitalInput> openInput(Device owner, ControllerLine line, LineConfig config) {
+        Objects.requireNonNull(config, "config");
+        GpioClaim claim = reserveChipLine(owner, line, "in");
+        try {
+            // Driver code (usually I2C transfers): outside the lock, the reservation keeps the line ours.
+            line.ops().requestInput(line.offset(), config);
+            ControllerIo.Input in;
+            try {
+                in = new ControllerIo.Input(pi4j, line, claim.owner, config.activeLow(), line.ops().read(line.offset()));
+                line.connectEdges(in);
+            } catch (RuntimeException e) {
+                releaseOps(claim, line);
+                throw e;
+            }
+            return new ClaimHandle<>((DigitalInput) activate(claim, in), () -> release(claim));
+        } catch (RuntimeException e) {
+            unreserve(claim);
+            throw chipError(claim, e);
+        }
+    }
+
+    @Override
+    public Handle<DigitalOutput> openOutput(Device owner, ControllerLine line, LineConfig config,
+            DigitalState offState) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(offState, "offState");
+        GpioClaim claim = reserveChipLine(owner, line, "out");
+        try {
+            line.ops().requestOutput(line.offset(), config, (offState == DigitalState.HIGH) ^ config.activeLow());
+            ControllerIo.Output out = new ControllerIo.Output(pi4j, line, claim.owner, config.activeLow(), offState);
+            claim.offState = offState;
+            return new ClaimHandle<>((DigitalOutput) activate(claim, out), () -> release(claim));
+        } catch (RuntimeException e) {
+            unreserve(claim);
+            throw chipError(claim, e);
+        }
+    }
+
+    private GpioClaim reserveChipLine(Device owner, ControllerLine line, String direction) {
+        String dev = deviceName(owner);
+        Objects.requireNonNull(line, "line");
+        synchronized (lock) {
+            ensureOpen();
+            GpioClaim held = chipLines.get(line.label());
+            if (held != null) {
+                throw new IllegalStateException("GPIO " + line.label() + " is already claimed by device " + held.owner);
+            }
+            GpioClaim claim = new GpioClaim(line.number(), line.label(), direction, dev, null, line);
+            chipLines.put(line.label(), claim);
+            return claim;
+        }
+    }
+
+    private Digital<?, ?, ?> activate(GpioClaim claim, Digital<?, ?, ?> io) {
+        synchronized (lock) {
+            claim.io = io;
+        }
+        return io;
+    }
+
+    private void unreserve(GpioClaim claim) {
+        synchronized (lock) {
+            chipLines.remove(claim.label, claim);
+        }
+    }
+
+    /** The controller's refusal as it is (it names line and flag); anything else with the line and device added. */
+    private static RuntimeException chipError(GpioClaim claim, RuntimeException e) {
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            return e;
+        }
+        return new BoardException("controller " + claim.chipLine.controller(), "cannot open GPIO " + claim.label
+                + " as " + claim.direction + "put for device " + claim.owner + ": " + e.getMessage(), e);
+    }
+
+    /** Gives a controller line back to its driver (outside the lock: driver code); failures are logged. */
+    private static void releaseOps(GpioClaim claim, ControllerLine line) {
+        line.connectEdges(null);
+        try {
+            if (claim.offState != null) {
+                line.ops().write(line.offset(), (claim.offState == DigitalState.HIGH)
+                        ^ ((ControllerIo.Output) claim.io).activeLow());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("kdrv board: GPIO {} of device {}: driving the off level on release failed: {}", claim.label,
+                    claim.owner, e.toString());
+        }
+        try {
+            line.ops().release(line.offset());
+        } catch (RuntimeException e) {
+            LOG.warn("kdrv board: GPIO {} of device {}: the controller's release failed: {}", claim.label, claim.owner,
+                    e.toString());
+        }
     }
 
     /** Frees the claim's IRQ (outside the lock: joins its kthread), shuts the I/O down, then frees the line. */
@@ -292,6 +398,13 @@ public final class PinBoard implements KdrvBoard {
         }
         if (irq != null) {
             irq.free();
+        }
+        if (claim.chipLine != null) {
+            releaseOps(claim, claim.chipLine);
+            synchronized (lock) {
+                chipLines.remove(claim.label, claim);
+            }
+            return;
         }
         synchronized (lock) {
             shutdownIo(claim.io);
@@ -341,6 +454,11 @@ public final class PinBoard implements KdrvBoard {
         List<GpioClaim> claims;
         synchronized (lock) {
             claims = new ArrayList<>(gpio.values());
+            for (GpioClaim c : chipLines.values()) {
+                if (c.io != null) { // not a reservation still being opened
+                    claims.add(c);
+                }
+            }
         }
         List<LineInfo> out = new ArrayList<>(claims.size());
         for (GpioClaim c : claims) {
@@ -348,8 +466,9 @@ public final class PinBoard implements KdrvBoard {
             out.add(new LineInfo(c.line, c.direction, c.owner, level(c.io), irq == null ? null : irq.threadName(),
                     irq == null ? 0 : irq.edges(), irq == null ? 0 : irq.handled(),
                     irq == null ? 0 : irq.overflows(), irq == null ? 0 : irq.debounced(),
-                    irq == null ? 0 : irq.lost(), irq == null ? 0 : irq.failures()));
+                    irq == null ? 0 : irq.lost(), irq == null ? 0 : irq.failures(), c.label));
         }
+        out.sort(java.util.Comparator.comparingInt(LineInfo::line));
         return out;
     }
 
@@ -404,7 +523,9 @@ public final class PinBoard implements KdrvBoard {
                 return;
             }
             closed = true;
-            lines = new ArrayList<>(gpio.values());
+            lines = new ArrayList<>(chipLines.values()); // controller lines first: their controller may use SoC lines
+            lines.removeIf(c -> c.io == null);
+            lines.addAll(gpio.values());
             buses = new ArrayList<>(i2c.values());
         }
         if (!lines.isEmpty() || !buses.isEmpty()) {
@@ -438,18 +559,27 @@ public final class PinBoard implements KdrvBoard {
     // ------------------------------------------------------------------------------------------ claim records
 
     private static final class GpioClaim {
-        final int line;
+        final int line;             // SoC line, or the controller line's global number
+        final String label;         // "17", or "expander0:3"
         final String direction;
         final String owner;
-        final Digital<?, ?, ?> io;
+        final ControllerLine chipLine; // null for a SoC line
+        volatile Digital<?, ?, ?> io;  // null while a controller line is being opened
+        volatile DigitalState offState; // controller outputs: driven again on release
         ThreadedIrq irq;    // guarded by lock
         boolean releasing;  // guarded by lock
 
         GpioClaim(int line, String direction, String owner, Digital<?, ?, ?> io) {
+            this(line, String.valueOf(line), direction, owner, io, null);
+        }
+
+        GpioClaim(int line, String label, String direction, String owner, Digital<?, ?, ?> io, ControllerLine chip) {
             this.line = line;
+            this.label = label;
             this.direction = direction;
             this.owner = owner;
             this.io = io;
+            this.chipLine = chip;
         }
     }
 

@@ -115,6 +115,16 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
 
     ThreadedIrq(int line, String device, DigitalInput input, Edge edge, Duration debounce, IrqHandler handler,
             IrqSettings settings, Runnable onFreed) {
+        this(line, String.valueOf(line), device, input, edge, debounce, handler, settings, onFreed);
+    }
+
+    /**
+     * @param label the line as named in the kthread name and logs: the SoC line number, or {@code
+     *              "<controller>:<line>"} for a line of a driver's GPIO controller ({@code line} is then its global
+     *              number)
+     */
+    ThreadedIrq(int line, String label, String device, DigitalInput input, Edge edge, Duration debounce,
+            IrqHandler handler, IrqSettings settings, Runnable onFreed) {
         if (debounce == null || debounce.isNegative()) {
             throw new IllegalArgumentException("GPIO " + line + " (device " + device + "): debounce must be >= 0, got "
                     + debounce);
@@ -129,7 +139,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         this.kernel = input instanceof KernelEdgeSource k ? k : null;
         // The kernel path has the kernel's FIFO; a one-slot ring keeps the listener-path code uniform.
         this.fifo = new IrqFifo(kernel == null ? settings.fifoCapacity() : 1);
-        this.threadName = "irq/" + line + "-" + device;
+        this.threadName = "irq/" + label + "-" + device;
         this.onFreed = onFreed;
     }
 
