@@ -99,6 +99,14 @@ public abstract class RegisterChip {
         registers[reg] = value;
     }
 
+    /**
+     * The first byte of a plain write, which this model takes as the register pointer (already set when this runs).
+     * Default: nothing. Chips without a register file (a PCF8574's port byte) override it to act on the byte as
+     * data. Runs with the chip lock held.
+     */
+    protected void onPlainWriteFirstByte(int value) {
+    }
+
     /** The register after {@code reg} in a block transfer. Default {@code (reg + 1) & 0xFF}. */
     protected int nextRegister(int reg) {
         return (reg + 1) & 0xFF;
@@ -138,6 +146,7 @@ public abstract class RegisterChip {
             return 0;
         }
         pointer = data[offset] & 0xFF;
+        onPlainWriteFirstByte(pointer);
         writeFromPointer(data, offset + 1, length - 1);
         return length;
     }
