@@ -432,6 +432,7 @@ public final class ApiServlet extends HttpServlet {
             for (LineInfo l : b.lines()) {
                 Map<String, Object> x = new LinkedHashMap<>();
                 x.put("line", l.line());
+                x.put("label", l.label()); // "expander0:3" for a line of a driver's GPIO controller
                 x.put("direction", l.direction());
                 x.put("owner", l.owner());
                 x.put("level", l.level());
