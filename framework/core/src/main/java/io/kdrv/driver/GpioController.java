@@ -29,7 +29,8 @@ public interface GpioController {
     int lineCount();
 
     /**
-     * An optional name of {@code line} (Linux {@code gpio-line-names}), shown by {@code gpio:list}.
+     * An optional name of {@code line} (Linux {@code gpio-line-names}), part of the name of the Pi4J I/O a consumer
+     * gets (e.g. {@code "buttons GPIO expander0:3 (GPA3)"}).
      *
      * @return the name, or null for none
      */

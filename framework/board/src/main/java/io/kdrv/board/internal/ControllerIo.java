@@ -20,6 +20,12 @@ final class ControllerIo {
     private ControllerIo() {
     }
 
+    /** "buttons GPIO expander0:3 (GPA3)": the controller's line name, when it has one, in the Pi4J I/O name. */
+    static String ioName(String owner, ControllerLine line) {
+        String n = line.ops().lineName(line.offset());
+        return owner + " GPIO " + line.label() + (n == null || n.isBlank() ? "" : " (" + n + ")");
+    }
+
     private static DigitalState level(boolean high) {
         return high ? DigitalState.HIGH : DigitalState.LOW;
     }
@@ -32,7 +38,7 @@ final class ControllerIo {
 
         Input(Context pi4j, ControllerLine line, String owner, boolean activeLow, boolean physicalHigh) {
             super(null, DigitalInput.newConfigBuilder(pi4j).id("kdrv-gpio-" + line.label())
-                    .name(owner + " GPIO " + line.label()).address(line.number()).build());
+                    .name(ControllerIo.ioName(owner, line)).address(line.number()).build());
             this.line = line;
             this.activeLow = activeLow;
             this.lastHigh = physicalHigh ^ activeLow;
@@ -64,7 +70,7 @@ final class ControllerIo {
 
         Output(Context pi4j, ControllerLine line, String owner, boolean activeLow, DigitalState initial) {
             super(null, DigitalOutput.newConfigBuilder(pi4j).id("kdrv-gpio-" + line.label())
-                    .name(owner + " GPIO " + line.label()).address(line.number()).initial(initial)
+                    .name(ControllerIo.ioName(owner, line)).address(line.number()).initial(initial)
                     .shutdown(initial).build());
             this.line = line;
             this.activeLow = activeLow;

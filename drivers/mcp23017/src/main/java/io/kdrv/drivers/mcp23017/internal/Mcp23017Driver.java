@@ -57,7 +57,7 @@ public final class Mcp23017Driver implements Driver {
             NodeKey.ofInt(POLL_MS).defaultValue(0).min(0)
                     .description("without 'interrupts': poll the interrupt flags every n ms (0: no edges)"),
             NodeKey.ofStringArray(LINE_NAMES).defaultValue(new String[0])
-                    .description("names of the 16 lines (GPA0..GPB7), shown by gpio:list"));
+                    .description("names of the 16 lines (GPA0..GPB7), in the consumers' Pi4J I/O names"));
 
     private final Map<String, Mcp23017> bound = new ConcurrentHashMap<>();
 

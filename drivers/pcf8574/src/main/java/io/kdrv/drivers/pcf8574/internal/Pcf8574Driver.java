@@ -41,7 +41,7 @@ public final class Pcf8574Driver implements Driver {
                     .description("I2C address: 0x20..0x27 (PCF8574) or 0x38..0x3f (PCF8574A)"),
             NodeKey.ofIntArray(INTERRUPTS).min(0).description("the line INT is wired to; open-drain, active-low"),
             NodeKey.ofStringArray(LINE_NAMES).defaultValue(new String[0])
-                    .description("names of the 8 lines (P0..P7), shown by gpio:list"));
+                    .description("names of the 8 lines (P0..P7), in the consumers' Pi4J I/O names"));
 
     @Override
     public Binding binding() {
