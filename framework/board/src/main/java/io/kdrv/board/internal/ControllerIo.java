@@ -6,8 +6,7 @@ import com.pi4j.io.gpio.digital.DigitalInputBase;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalOutputBase;
 import com.pi4j.io.gpio.digital.DigitalState;
-import com.pi4j.io.gpio.digital.DigitalStateChangeEvent;
-import io.kdrv.board.spi.TimestampedEdge;
+import io.kdrv.board.spi.TimestampedStateChangeEvent;
 import io.kdrv.driver.spi.ControllerLine;
 
 /**
@@ -50,7 +49,6 @@ final class ControllerIo {
         }
 
         @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
         public void edge(boolean physicalHigh, long timestampNanos) {
             boolean high = physicalHigh ^ activeLow;
             synchronized (this) {
@@ -59,7 +57,7 @@ final class ControllerIo {
                 }
                 lastHigh = high;
             }
-            dispatch(new Edge(this, level(high), timestampNanos));
+            dispatch(new TimestampedStateChangeEvent(this, level(high), timestampNanos));
         }
     }
 
@@ -85,22 +83,6 @@ final class ControllerIo {
         public DigitalOutput state(DigitalState s) {
             line.ops().write(line.offset(), (s == DigitalState.HIGH) ^ activeLow);
             return super.state(s);
-        }
-    }
-
-    /** An edge with the controller's interrupt time, so the IRQ top half does not read the clock. */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    private static final class Edge extends DigitalStateChangeEvent implements TimestampedEdge {
-        private final long timestampNanos;
-
-        Edge(DigitalInput source, DigitalState state, long timestampNanos) {
-            super(source, state);
-            this.timestampNanos = timestampNanos;
-        }
-
-        @Override
-        public long timestampNanos() {
-            return timestampNanos;
         }
     }
 }

@@ -232,6 +232,20 @@ final class DeviceBinder {
         }
     }
 
+    /**
+     * A node named {@code name} was added: devices that failed because it was an unknown GPIO controller are probed
+     * again (they defer until it registers), as nodes may arrive in any order.
+     */
+    void nodeAdded(String name) {
+        for (DeviceImpl dev : devices.inOrder(BY_REGISTRATION)) {
+            if (dev.state() == DeviceState.FAILED && dev.missesController(name)) {
+                LOG.info("device {}: node {} appeared; retrying its probe (it names {} as a GPIO controller)",
+                        dev.name(), name, name);
+                attach(dev);
+            }
+        }
+    }
+
     /** driver_deferred_probe_trigger(): queue one retry of the deferred list, if anything is deferred. */
     private void triggerDeferred() {
         if (retryQueued || !states.anyDeferred()) {

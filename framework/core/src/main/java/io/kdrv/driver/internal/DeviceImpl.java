@@ -79,6 +79,8 @@ final class DeviceImpl implements Device {
     private volatile Binding binding = Binding.UNDECLARED; // of the driver probing or bound; its defaults apply
     /** The core's GPIO controllers (lines referenced as "<controller>:<n>"); none outside a core. */
     private volatile GpioControllers controllers = GpioControllers.none();
+    /** The controller name of the last probe's "unknown GPIO controller" failure: a node of that name retries it. */
+    private volatile String missingController;
     /** Driver call threads the core gave up on: their late resource requests are refused. */
     private final Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
 
@@ -162,6 +164,7 @@ final class DeviceImpl implements Device {
     /** Starts a fresh devres list for a probe attempt. */
     Devres newDevres() {
         Devres d = new Devres(name);
+        missingController = null;
         synchronized (this) {
             boardEntries = new ArrayList<>(0);
         }
@@ -187,6 +190,11 @@ final class DeviceImpl implements Device {
     /** The driver core's GPIO controllers (set once, before the device is first probed). */
     void controllers(GpioControllers g) {
         this.controllers = Objects.requireNonNull(g, "controllers");
+    }
+
+    /** Whether the last probe failed because no node named {@code name} existed (its controller). */
+    boolean missesController(String name) {
+        return name.equals(missingController);
     }
 
     void abandon(Thread t) {
@@ -654,6 +662,7 @@ final class DeviceImpl implements Device {
         GpioControllers.Chip chip = g.get(ref.controller());
         if (chip == null) {
             if (!g.nodeExists(ref.controller())) {
+                missingController = ref.controller(); // Config Admin delivers nodes in any order: retried on add
                 throw new DeviceConfigException(name, key, "entry " + index + " (" + ref + "): unknown GPIO controller '"
                         + ref.controller() + "': no device node of that name");
             }

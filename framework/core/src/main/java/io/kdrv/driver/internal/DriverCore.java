@@ -340,6 +340,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
         devices.add(dev);
         LOG.info("device {}: added from node {}, compatible {}", n.name(), source, n.compatible());
         binder.attach(dev);
+        binder.nodeAdded(n.name());
     }
 
     private void doNodeDeleted(String source) {

@@ -9,6 +9,7 @@ import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.gpio.digital.DigitalStateChangeEvent;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import io.kdrv.board.LineProperties;
+import io.kdrv.board.spi.TimestampedStateChangeEvent;
 import io.kdrv.driver.LineConfig;
 
 /**
@@ -52,7 +53,7 @@ public final class SimInput extends MockDigitalInput {
     @SuppressWarnings({"rawtypes", "unchecked"})
     protected void dispatch(DigitalStateChangeEvent event) {
         long stamp = stampNanos;
-        super.dispatch(stamp == 0 ? event : new TimedStateChangeEvent(this, event.state(), stamp));
+        super.dispatch(stamp == 0 ? event : new TimestampedStateChangeEvent(this, event.state(), stamp));
     }
 
     @Override
