@@ -432,7 +432,6 @@ public final class ApiServlet extends HttpServlet {
             for (LineInfo l : b.lines()) {
                 Map<String, Object> x = new LinkedHashMap<>();
                 x.put("line", l.line());
-                x.put("label", l.label()); // "expander0:3" for a line of a driver's GPIO controller
                 x.put("direction", l.direction());
                 x.put("owner", l.owner());
                 x.put("level", l.level());
@@ -443,6 +442,7 @@ public final class ApiServlet extends HttpServlet {
                 x.put("lost", l.lost());
                 x.put("debounced", l.debounced());
                 x.put("latency", hub.latency(l.line()));
+                x.put("label", l.label()); // "expander0:3" for a line of a driver's GPIO controller
                 lines.add(x);
             }
         }
