@@ -1,0 +1,102 @@
+package io.kdrv.drivers.hd44780.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import io.kdrv.driver.DeviceState;
+import io.kdrv.driver.Driver;
+import io.kdrv.drivers.hd44780.sim.Hd44780Lcd;
+import io.kdrv.testing.KdrvTestBed;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The controller model's datasheet rules, driven nibble by nibble through the driver's bus on claimed mock lines:
+ * busy times are enforced, the address counter wraps between the two lines.
+ */
+@Timeout(60)
+class Hd44780ModelTest {
+    private static final int[] LINES = {5, 6, 20, 21, 22, 23};
+
+    @RegisterExtension
+    final KdrvTestBed bed = KdrvTestBed.create();
+
+    /** Claims the six lines and hands them out as a bus, nothing else. */
+    private Hd44780Bus bus() {
+        AtomicReference<Hd44780Bus> bus = new AtomicReference<>();
+        Driver raw = dev -> {
+            DigitalOutput[] out = new DigitalOutput[6];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = dev.gpioOutput("gpios", i);
+            }
+            bus.set(new Hd44780Bus(dev.name(), out, null));
+        };
+        bed.register(raw, "test,raw");
+        assertEquals(DeviceState.BOUND, bed.addDevice("raw", "test,raw", "gpios", LINES).state());
+        return bus.get();
+    }
+
+    private Hd44780Lcd lcd() {
+        return new Hd44780Lcd(bed.mock(), 2, 16, 5, 6, 20, 21, 22, 23);
+    }
+
+    @Test
+    void latchesInsideTheBusyTimeAreIgnoredAndCounted() throws Exception {
+        Hd44780Bus bus = bus();
+        Hd44780Lcd lcd = lcd(); // powered on now, after the lines were claimed
+        // Right after power-on (15 ms busy): ignored.
+        bus.nibble(false, Hd44780Commands.NIBBLE_RESET);
+        assertEquals(1, lcd.busyViolations());
+        assertEquals(0, lcd.instructions());
+        Hd44780Bus.waitAtLeast(Hd44780Commands.POWER_ON_NS);
+        bus.nibble(false, Hd44780Commands.NIBBLE_RESET); // first reset function set: 4.1 ms busy
+        bus.nibble(false, Hd44780Commands.NIBBLE_RESET); // too early
+        assertEquals(2, lcd.busyViolations());
+        assertEquals(1, lcd.instructions());
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_1_NS);
+        bus.nibble(false, Hd44780Commands.NIBBLE_RESET);
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_2_NS);
+        bus.nibble(false, Hd44780Commands.NIBBLE_RESET);
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_2_NS);
+        bus.nibble(false, Hd44780Commands.NIBBLE_4BIT);
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_2_NS);
+        assertTrue(lcd.fourBitMode());
+        bus.instruction(0x28);
+        bus.write(false, Hd44780Commands.CLEAR_DISPLAY, 0); // clear without its wait
+        // a data byte without waiting for the clear (1.52 ms): both nibbles dropped
+        bus.write(true, 'X', 0);
+        assertEquals(4, lcd.busyViolations());
+        assertEquals(' ', lcd.ddram(0));
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_CLEAR_NS);
+        bus.data('Y');
+        assertEquals('Y', lcd.ddram(0));
+        assertEquals(4, lcd.busyViolations());
+    }
+
+    @Test
+    void theAddressCounterRunsFromTheEndOfLineOneIntoLineTwo() throws Exception {
+        Hd44780Lcd lcd = lcd();
+        Hd44780Bus bus = bus();
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_POWER_ON_NS);
+        bus.nibble(false, Hd44780Commands.NIBBLE_4BIT); // 8-bit mode: one latch, function set 4-bit
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_1_NS);
+        bus.instruction(0x28);
+        bus.instruction(Hd44780Commands.ENTRY_MODE | Hd44780Commands.ENTRY_INCREMENT);
+        bus.instruction(Hd44780Commands.SET_DDRAM | 0x27);
+        bus.data('a');
+        bus.data('b');
+        assertEquals('a', lcd.ddram(0x27));
+        assertEquals('b', lcd.ddram(0x40), "0x27 + 1 is 0x40 in 2-line mode");
+        bus.instruction(Hd44780Commands.SET_DDRAM | 0x67);
+        bus.data('c');
+        bus.data('d');
+        assertEquals('d', lcd.ddram(0x00), "0x67 + 1 wraps to 0x00");
+        assertEquals("d" + " ".repeat(15), lcd.row(0));
+        bus.instruction(Hd44780Commands.RETURN_HOME);
+        assertEquals(0, lcd.addressCounter());
+        assertEquals(0, lcd.busyViolations());
+    }
+}
