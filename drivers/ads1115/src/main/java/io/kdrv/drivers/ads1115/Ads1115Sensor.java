@@ -24,6 +24,6 @@ public interface Ads1115Sensor {
     /** Conversions whose end was signalled by the ALERT/RDY interrupt (0 without {@code ready-gpios}). */
     long readyInterrupts();
 
-    /** Name of the polling kthread, {@code ads1115/<device>}. */
+    /** Name of the polling kthread: the core's sensor poller {@code sensor/<device>}. */
     String threadName();
 }

@@ -65,7 +65,7 @@ class Ads1115DriverTest {
 
     private static boolean noThreads() {
         return Kthreads.list().stream().map(KthreadInfo::name)
-                .noneMatch(n -> n.startsWith("ads1115/") || n.startsWith("irq/" + RDY));
+                .noneMatch(n -> n.startsWith("sensor/") || n.startsWith("irq/" + RDY));
     }
 
     @Test
@@ -119,6 +119,27 @@ class Ads1115DriverTest {
         assertEquals(0b011, config >> 12 & 0b111, "AIN2-AIN3");
         assertEquals(0b101, config >> 9 & 0b111, "PGA ±0.256 V");
         assertEquals(0b101, config >> 5 & 0b111, "250 SPS");
+    }
+
+    @Test
+    void channelsAreSensorChannelsInVoltsInTheDeviceManager() {
+        bed.attach(BUS, ADDR, new Ads1115Chip()).setVoltage(0, 1.5).setVoltage(2, 0.25).setVoltage(3, 0.75);
+        bed.register(driver, COMPATIBLE);
+        addAdc("adc0", "channels", new String[] {"ain0", "ain2-ain3"});
+        Ads1115Reading r = awaitReading("adc0", x -> true);
+        io.kdrv.driver.SensorInfo info = Await.value("a published sample",
+                () -> bed.manager().sensor("adc0").filter(i -> i.samples() >= 1),
+                () -> String.valueOf(bed.manager().sensor("adc0")));
+        assertEquals(List.of("ain0", "ain2-ain3"),
+                info.readings().stream().map(io.kdrv.driver.SensorReading::channel).toList());
+        assertEquals(List.of("V", "V"), info.readings().stream().map(io.kdrv.driver.SensorReading::unit).toList());
+        assertEquals("sensor/adc0", info.poller());
+        assertEquals("sensor/adc0", driver.sensor("adc0").orElseThrow().threadName());
+        assertEquals(quantized(1.5, 2.048), info.readings().get(0).value(), 1e-12);
+        assertEquals(quantized(-0.5, 2.048), info.readings().get(1).value(), 1e-12);
+        assertEquals(r.volts("ain0"), info.readings().get(0).value(), 1e-12, "the driver's reading is a sample");
+        bed.unbind("adc0");
+        assertTrue(bed.manager().sensor("adc0").isEmpty());
     }
 
     @Test

@@ -22,6 +22,6 @@ public interface Bme280Sensor {
     /** Number of failed samples (I2C errors, measurement timeouts) so far; the poller keeps going after one. */
     long errors();
 
-    /** Name of the polling kthread, {@code bme280/<device>}. */
+    /** Name of the polling kthread: the core's sensor poller {@code sensor/<device>}. */
     String threadName();
 }

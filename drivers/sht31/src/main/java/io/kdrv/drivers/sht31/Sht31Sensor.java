@@ -27,7 +27,7 @@ public interface Sht31Sensor {
     /** Number of words whose CRC did not match (each retried), so far. */
     long crcErrors();
 
-    /** Name of the polling kthread, {@code sht31/<device>}. */
+    /** Name of the polling kthread: the core's sensor poller {@code sensor/<device>}. */
     String threadName();
 
     /** Whether the heater is switched on (as last commanded). */

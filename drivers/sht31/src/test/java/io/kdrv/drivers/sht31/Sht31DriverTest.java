@@ -57,7 +57,7 @@ class Sht31DriverTest {
 
 
     private static boolean noPollers() {
-        return Kthreads.list().stream().noneMatch(k -> k.name().startsWith("sht31/"));
+        return Kthreads.list().stream().noneMatch(k -> k.name().startsWith("sensor/"));
     }
 
     @Test
@@ -148,6 +148,7 @@ class Sht31DriverTest {
         long readings = s.readings();
         chip.corruptNextAnswers(Integer.MAX_VALUE);
         Await.until("a failed sample", () -> s.errors() >= 1);
+        Await.until("the core poller counted it", () -> bed.manager().sensor("rh0").orElseThrow().pollErrors() >= 1);
         assertTrue(s.crcErrors() >= 2, "first attempt and one retry: " + s);
         IOException e = assertThrows(IOException.class, s::readStatus);
         for (String f : List.of("rh0", "bus 1", "0x44", "CRC", "0xF32D")) {
@@ -218,6 +219,26 @@ class Sht31DriverTest {
     }
 
     @Test
+    void readingsAreSensorChannelsWithUnitsInTheDeviceManager() {
+        bed.attach(BUS, ADDR, new Sht31Chip()).set(23.5, 41.0);
+        bed.register(driver, COMPATIBLE);
+        addSensor("rh0");
+        Sht31Reading r = awaitReading("rh0", x -> true);
+        io.kdrv.driver.SensorInfo info = bed.manager().sensor("rh0").orElseThrow();
+        assertEquals(List.of("temperature", "humidity"),
+                info.readings().stream().map(io.kdrv.driver.SensorReading::channel).toList());
+        assertEquals(List.of("°C", "%RH"), info.readings().stream().map(io.kdrv.driver.SensorReading::unit).toList());
+        assertEquals("sensor/rh0", info.poller());
+        assertEquals(java.time.Duration.ofMillis(20), info.period());
+        assertTrue(info.readings().get(0).sequence() >= 1);
+        assertEquals(23.5, info.readings().get(0).value(), 0.05);
+        assertEquals(41.0, info.readings().get(1).value(), 0.05);
+        assertTrue(info.samples() >= r.sequence() - 1, "the driver's reading is a published sample");
+        bed.unbind("rh0");
+        assertTrue(bed.manager().sensor("rh0").isEmpty());
+    }
+
+    @Test
     void pollerIsBoundToTheConfiguredCpu() {
         int cpu = Runtime.getRuntime().availableProcessors() - 1;
         bed.attach(BUS, ADDR, new Sht31Chip());
@@ -225,7 +246,7 @@ class Sht31DriverTest {
         addSensor("rh0", "cpu", cpu);
         awaitReading("rh0", x -> true);
         Kthread k = driver.pollerThread("rh0").orElseThrow();
-        assertEquals("sht31/rh0", k.name());
+        assertEquals("sensor/rh0", k.name());
         BitSet expected = new BitSet();
         expected.set(cpu);
         assertEquals(expected, k.cpuMask());

@@ -4,10 +4,10 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.i2c.I2C;
 import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
-import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.NodeKey;
+import io.kdrv.driver.Sensor;
 import io.kdrv.drivers.ads1115.Ads1115Events;
 import io.kdrv.drivers.ads1115.Ads1115Reading;
 import io.kdrv.drivers.ads1115.Ads1115Sensor;
@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * Driver for the TI ADS1115 16-bit ADC (compatible {@code ti,ads1115}) on I2C.
  *
  * <p>probe: validate the node, claim the ALERT/RDY line and request its threaded IRQ when {@code ready-gpios} is
- * given, set and read back the threshold registers (presence check), then start the poller kthread
- * {@code ads1115/<device>} (bound to node key {@code cpu} when present). Each reading (all channels) becomes the
+ * given, set and read back the threshold registers (presence check), declare one sensor channel per input (V)
+ * and start the core's sensor poller kthread {@code sensor/<device>} (bound to node key {@code cpu} when present). Each reading (all channels) becomes the
  * device's latest ({@link Ads1115Sensor}) and an event on {@value Ads1115Events#TOPIC}.
  *
  * <p>remove: stops the poller and restores the power-on thresholds (the chip is powered down between single-shot
@@ -82,19 +82,14 @@ public final class Ads1115Driver implements Driver {
         }
         poller.configure();
 
-        Kthread k = dev.kthreadCreate(ignored -> poller.run(), poller, "ads1115/%s", dev.name());
-        if (config.cpu() >= 0) {
-            try {
-                k.bind(config.cpu());
-            } catch (IllegalArgumentException e) {
-                throw new DeviceConfigException(dev.name(), Ads1115Config.CPU, e.getMessage());
-            }
-        }
+        Sensor sensor = dev.sensor(poller.channels());
+        // The core's poller: kthread sensor/<device>, bound to cpu, period and overruns in kdrv:read. A bad cpu
+        // fails the probe with a DeviceConfigException naming key 'cpu'.
+        Kthread k = dev.startSensorPoller(sensor, config.pollPeriod(), config.cpu(), poller::poll);
         Bound bound = new Bound(poller, k);
         dev.setDriverData(poller);
         sensors.put(dev.name(), bound);
         dev.addAction(() -> sensors.remove(dev.name(), bound)); // also on a failed probe
-        k.wakeUp();
         LOG.info("{}: ADS1115 bound, channels {} at ±{} V, {} SPS, every {} ms, conversion end by {}", io.where(),
                 config.channels(), config.fullScale(), config.sps(), config.pollPeriod().toMillis(),
                 readyGpio != null ? "ALERT/RDY on GPIO " + readyGpio : "OS-bit polling");

@@ -1,11 +1,12 @@
 package io.kdrv.drivers.ads1115.internal;
 
 import io.kdrv.driver.IrqEvent;
+import io.kdrv.driver.Sensor;
+import io.kdrv.driver.SensorChannel;
 import io.kdrv.drivers.ads1115.Ads1115Reading;
 import io.kdrv.drivers.ads1115.Ads1115Sensor;
 import io.kdrv.kthread.Completion;
 import io.kdrv.kthread.Kthread;
-import io.kdrv.kthread.PeriodicTimer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,23 +14,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The sampling loop of one bound ADS1115, run by its {@code ads1115/<device>} kthread, and the state it exposes as
- * an {@link Ads1115Sensor}.
+ * One period of a bound ADS1115's sampling, run by the core's sensor poller kthread {@code sensor/<device>}
+ * ({@link io.kdrv.driver.Device#startSensorPoller}), and the state it exposes as an {@link Ads1115Sensor}.
  *
  * <p>Each period, for each channel in order: write the config word (OS = 1 starts one single-shot conversion with
  * that channel's mux), wait for the end of the conversion, read the conversion register. The wait is bounded
  * ({@link Ads1115Config#conversionTimeout()}): with {@code ready-gpios} it waits for the ALERT/RDY interrupt
  * (the IRQ kthread completes {@link #ready}) and confirms with the OS bit; otherwise it sleeps the nominal
- * conversion time and then polls the OS bit every millisecond. A failed sample is counted and logged (first, then every 100th) and polling goes on.
+ * conversion time and then polls the OS bit every millisecond. Each sample is published to the device's sensor
+ * channels (one per converted input, in volts) and to the driver's own event. A failed sample is counted here and
+ * rethrown: the core poller logs it (first, then every 100th) and keeps its period.
  */
 final class Ads1115Poller implements Ads1115Sensor {
-    private static final Logger LOG = LoggerFactory.getLogger(Ads1115Poller.class);
-    private static final long LOG_EVERY_NTH_ERROR = 100;
-
     private final String device;
     private final Ads1115Io io;
     private final Ads1115Config config;
@@ -50,7 +48,7 @@ final class Ads1115Poller implements Ads1115Sensor {
         this.io = io;
         this.config = config;
         this.sink = sink;
-        this.threadName = "ads1115/" + device;
+        this.threadName = "sensor/" + device;
         this.readyLine = readyGpio == null ? null : "GPIO " + readyGpio;
     }
 
@@ -84,32 +82,28 @@ final class Ads1115Poller implements Ads1115Sensor {
         ready.complete();
     }
 
-    /** The kthread function: samples at once, then once per period until stopped. */
-    int run() throws InterruptedException {
-        PeriodicTimer timer = new PeriodicTimer(config.pollPeriod());
-        do {
-            sampleOnce();
-        } while (timer.waitNextPeriod());
-        if (timer.overruns() > 0) {
-            LOG.info("{}: {} poll periods overran", threadName, timer.overruns());
-        }
-        return 0;
+    /** The device's sensor channels: one per converted input, named after it ({@code ain0}, {@code ain0-ain1}), in V. */
+    SensorChannel[] channels() {
+        return config.channels().stream().map(c -> SensorChannel.of(c, "V")).toArray(SensorChannel[]::new);
     }
 
-    private void sampleOnce() {
+    /** One poll period ({@link io.kdrv.driver.SensorPoll}): sample, publish; a failure is counted and rethrown. */
+    void poll(Sensor sensor) throws IOException {
+        Optional<Ads1115Reading> r;
         try {
-            Optional<Ads1115Reading> r = sample();
-            if (r.isPresent()) {
-                latest = r.get();
-                readings = r.get().sequence();
-                sink.accept(r.get());
-            }
+            r = sample();
         } catch (IOException e) {
-            long n = ++errors; // only this kthread writes
-            if (n == 1 || n % LOG_EVERY_NTH_ERROR == 0) {
-                LOG.warn("{}: sample failed ({} failures so far): {}", threadName, n, e.getMessage());
-            }
+            ++errors; // only the poller kthread writes
+            throw e;
         }
+        if (r.isEmpty()) {
+            return; // stopped while a conversion was running
+        }
+        Ads1115Reading reading = r.get();
+        latest = reading;
+        readings = reading.sequence();
+        sensor.publish(reading.timestamp(), reading.volts().stream().mapToDouble(Double::doubleValue).toArray());
+        sink.accept(reading);
     }
 
     /** One reading of every channel; empty when the kthread was asked to stop meanwhile. */

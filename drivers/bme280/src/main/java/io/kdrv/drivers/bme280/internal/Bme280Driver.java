@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * Driver for the Bosch BME280 (compatible {@code bosch,bme280}) on I2C.
  *
  * <p>probe: validate the node, check the chip id ({@code 0xD0} must read {@code 0x60}), soft-reset, read the
- * trimming, configure oversampling/filter/mode, then start the poller kthread {@code bme280/<device>} (bound to
+ * trimming, configure oversampling/filter/mode, then start the core's sensor poller kthread {@code sensor/<device>} (bound to
  * node key {@code cpu} when present). Each reading becomes the device's latest ({@link Bme280Sensor}) and an event
  * on {@value Bme280Events#TOPIC}.
  *

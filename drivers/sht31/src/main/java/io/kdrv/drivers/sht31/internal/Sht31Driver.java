@@ -3,9 +3,9 @@ package io.kdrv.drivers.sht31.internal;
 import com.pi4j.io.i2c.I2C;
 import io.kdrv.driver.Binding;
 import io.kdrv.driver.Device;
-import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
 import io.kdrv.driver.NodeKey;
+import io.kdrv.driver.Sensor;
 import io.kdrv.drivers.sht31.Sht31Events;
 import io.kdrv.drivers.sht31.Sht31Reading;
 import io.kdrv.drivers.sht31.Sht31Sensor;
@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * Driver for the Sensirion SHT31 (compatible {@code sensirion,sht31}) on I2C.
  *
  * <p>probe: validate the node, break + soft reset, read the status register (CRC-checked: the answer proves an
- * SHT3x is there), clear it, set the heater, start periodic mode if configured, then start the poller kthread
- * {@code sht31/<device>} (bound to node key {@code cpu} when present). Each reading becomes the device's latest
+ * SHT3x is there), clear it, set the heater, start periodic mode if configured, declare the sensor channels
+ * (temperature °C, humidity %RH) and start the core's sensor poller kthread {@code sensor/<device>} (bound to node
+ * key {@code cpu} when present). Each reading becomes the device's latest
  * ({@link Sht31Sensor}) and an event on {@value Sht31Events#TOPIC}.
  *
  * <p>remove: stops the poller, then stops periodic mode and switches the heater off; devres releases the I2C
@@ -75,19 +76,14 @@ public final class Sht31Driver implements Driver {
         Sht31Poller poller = new Sht31Poller(dev.name(), io, config, this::publish);
         poller.start(RESET_TIME);
 
-        Kthread k = dev.kthreadCreate(ignored -> poller.run(), poller, "sht31/%s", dev.name());
-        if (config.cpu() >= 0) {
-            try {
-                k.bind(config.cpu());
-            } catch (IllegalArgumentException e) {
-                throw new DeviceConfigException(dev.name(), Sht31Config.CPU, e.getMessage());
-            }
-        }
+        Sensor sensor = dev.sensor(Sht31Poller.CHANNELS);
+        // The core's poller: kthread sensor/<device>, bound to cpu, period and overruns in kdrv:read. A bad cpu
+        // fails the probe with a DeviceConfigException naming key 'cpu'.
+        Kthread k = dev.startSensorPoller(sensor, config.pollPeriod(), config.cpu(), poller::poll);
         Bound bound = new Bound(poller, k);
         dev.setDriverData(poller);
         sensors.put(dev.name(), bound);
         dev.addAction(() -> sensors.remove(dev.name(), bound)); // also on a failed probe
-        k.wakeUp();
         LOG.info("{}: SHT31 bound, {} mode, polling every {} ms on {}", io.where(),
                 config.periodic() ? "periodic " + config.mps() + "/s" : "single-shot", config.pollPeriod().toMillis(),
                 config.cpu() >= 0 ? "cpu " + config.cpu() : "any cpu");

@@ -2,8 +2,9 @@ package io.kdrv.drivers.sht31.internal;
 
 import io.kdrv.drivers.sht31.Sht31Reading;
 import io.kdrv.drivers.sht31.Sht31Sensor;
+import io.kdrv.driver.Sensor;
+import io.kdrv.driver.SensorChannel;
 import io.kdrv.kthread.Kthread;
-import io.kdrv.kthread.PeriodicTimer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,18 +14,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sampling loop of one bound SHT31, run by its {@code sht31/<device>} kthread, and the state it exposes as an
- * {@link Sht31Sensor}.
+ * One period of a bound SHT31's sampling, run by the core's sensor poller kthread {@code sensor/<device>}
+ * ({@link io.kdrv.driver.Device#startSensorPoller}), and the state it exposes as an {@link Sht31Sensor}.
  *
  * <p>Each period: single-shot mode sends the measurement command (clock stretching off), sleeps the datasheet's
  * maximum measurement time and reads temperature and humidity (two CRC-protected words); periodic mode sends Fetch
  * Data and reads the latest measurement. A CRC mismatch is counted and the exchange is retried up to
- * {@code crc-retries} times; a sample that still fails is counted and logged (first, then every 100th) and polling
- * keeps its period.
+ * {@code crc-retries} times; a sample that still fails is counted here and rethrown: the core poller logs it
+ * (first, then every 100th) and keeps its period. A sample is published to the device's sensor channels
+ * (temperature °C, humidity %RH) and to the driver's own event.
  */
 final class Sht31Poller implements Sht31Sensor {
     private static final Logger LOG = LoggerFactory.getLogger(Sht31Poller.class);
-    private static final long LOG_EVERY_NTH_ERROR = 100;
+
+    /** The device's sensor channels, in the order {@link #poll} publishes them. */
+    static final SensorChannel[] CHANNELS = {SensorChannel.of("temperature", "°C"), SensorChannel.of("humidity", "%RH")};
 
     private final String device;
     private final Sht31Io io;
@@ -43,7 +47,7 @@ final class Sht31Poller implements Sht31Sensor {
         this.io = io;
         this.config = config;
         this.sink = sink;
-        this.threadName = "sht31/" + device;
+        this.threadName = "sensor/" + device;
     }
 
     /**
@@ -85,32 +89,23 @@ final class Sht31Poller implements Sht31Sensor {
         }
     }
 
-    /** The kthread function: samples at once, then once per period until stopped. */
-    int run() throws InterruptedException {
-        PeriodicTimer timer = new PeriodicTimer(config.pollPeriod());
-        do {
-            sampleOnce();
-        } while (timer.waitNextPeriod());
-        if (timer.overruns() > 0) {
-            LOG.info("{}: {} poll periods overran", threadName, timer.overruns());
-        }
-        return 0;
-    }
-
-    private void sampleOnce() {
+    /** One poll period ({@link io.kdrv.driver.SensorPoll}): sample, publish; a failure is counted and rethrown. */
+    void poll(Sensor sensor) throws IOException {
+        Optional<Sht31Reading> r;
         try {
-            Optional<Sht31Reading> r = sampleWithRetries();
-            if (r.isPresent()) {
-                latest = r.get();
-                readings = r.get().sequence();
-                sink.accept(r.get());
-            }
+            r = sampleWithRetries();
         } catch (IOException e) {
-            long n = ++errors; // only this kthread writes
-            if (n == 1 || n % LOG_EVERY_NTH_ERROR == 0) {
-                LOG.warn("{}: sample failed ({} failures so far): {}", threadName, n, e.getMessage());
-            }
+            ++errors; // only the poller kthread writes
+            throw e;
         }
+        if (r.isEmpty()) {
+            return; // stopped while a measurement was running
+        }
+        Sht31Reading reading = r.get();
+        latest = reading;
+        readings = reading.sequence();
+        sensor.publish(reading.timestamp(), reading.temperature(), reading.humidity());
+        sink.accept(reading);
     }
 
     /** One sample, retried after CRC mismatches; empty when stopped while a measurement was running. */
