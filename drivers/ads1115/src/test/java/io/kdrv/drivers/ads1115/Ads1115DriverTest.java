@@ -4,15 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.assertNoKthread;
 
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.ads1115.internal.Ads1115Driver;
 import io.kdrv.drivers.ads1115.internal.Ads1115Registers;
 import io.kdrv.drivers.ads1115.sim.Ads1115Chip;
-import io.kdrv.kthread.KthreadInfo;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
 import java.util.List;
@@ -36,19 +38,7 @@ class Ads1115DriverTest {
     private final RecordingEventAdmin events = new RecordingEventAdmin();
     private final Ads1115Driver driver = new Ads1115Driver(events);
 
-    private DeviceInfo addAdc(String name, Object... extra) {
-        Object[] kv = new Object[8 + extra.length];
-        kv[0] = "i2c-bus";
-        kv[1] = BUS;
-        kv[2] = "reg";
-        kv[3] = ADDR;
-        kv[4] = "poll-ms";
-        kv[5] = 20;
-        kv[6] = "data-rate";
-        kv[7] = 860;
-        System.arraycopy(extra, 0, kv, 8, extra.length);
-        return bed.addDevice(name, COMPATIBLE, kv);
-    }
+    private final NodeTemplate adc = new NodeTemplate(bed, COMPATIBLE, "i2c-bus", BUS, "reg", ADDR, "poll-ms", 20, "data-rate", 860);
 
     private Ads1115Reading awaitReading(String device, Predicate<Ads1115Reading> ok) {
         return Await.value("device " + device + ": a matching reading",
@@ -56,16 +46,15 @@ class Ads1115DriverTest {
                 () -> "sensor " + driver.sensor(device).map(Object::toString).orElse("not bound"));
     }
 
-
     /** What the datasheet's transfer function gives for {@code volts} at full scale {@code fsr}. */
     private static double quantized(double volts, double fsr) {
         long code = Math.max(-32768, Math.min(32767, Math.round(volts * 32768 / fsr)));
         return code * fsr / 32768;
     }
 
-    private static boolean noThreads() {
-        return Kthreads.list().stream().map(KthreadInfo::name)
-                .noneMatch(n -> n.startsWith("sensor/") || n.startsWith("irq/" + RDY));
+    private static void assertNoThreads() {
+        assertNoKthread("sensor/");
+        assertNoKthread("irq/" + RDY + "-");
     }
 
     @Test
@@ -73,7 +62,7 @@ class Ads1115DriverTest {
         Ads1115Chip chip = bed.attach(BUS, ADDR, new Ads1115Chip())
                 .setVoltage(0, 0.5).setVoltage(1, 1.234567).setVoltage(2, 2.047).setVoltage(3, 3.0);
         bed.register(driver, COMPATIBLE);
-        DeviceInfo d = addAdc("adc0");
+        DeviceInfo d = adc.add("adc0");
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
 
         Ads1115Reading r = awaitReading("adc0", x -> true);
@@ -109,7 +98,7 @@ class Ads1115DriverTest {
         Ads1115Chip chip = bed.attach(BUS, ADDR, new Ads1115Chip())
                 .setVoltage(0, 1.100).setVoltage(1, 1.000).setVoltage(2, 0.200).setVoltage(3, 0.500);
         bed.register(driver, COMPATIBLE);
-        DeviceInfo d = addAdc("adc0", "channels", new String[] {"ain0-ain1", "ain2-ain3"}, "gain", 0.256,
+        DeviceInfo d = adc.add("adc0", "channels", new String[] {"ain0-ain1", "ain2-ain3"}, "gain", 0.256,
                 "data-rate", 250);
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         Ads1115Reading r = awaitReading("adc0", x -> true);
@@ -125,7 +114,7 @@ class Ads1115DriverTest {
     void channelsAreSensorChannelsInVoltsInTheDeviceManager() {
         bed.attach(BUS, ADDR, new Ads1115Chip()).setVoltage(0, 1.5).setVoltage(2, 0.25).setVoltage(3, 0.75);
         bed.register(driver, COMPATIBLE);
-        addAdc("adc0", "channels", new String[] {"ain0", "ain2-ain3"});
+        adc.add("adc0", "channels", new String[] {"ain0", "ain2-ain3"});
         Ads1115Reading r = awaitReading("adc0", x -> true);
         io.kdrv.driver.SensorInfo info = Await.value("a published sample",
                 () -> bed.manager().sensor("adc0").filter(i -> i.samples() >= 1),
@@ -146,7 +135,7 @@ class Ads1115DriverTest {
     void osBitPollingIsBoundedAndAHungConversionIsAnError() {
         Ads1115Chip chip = bed.attach(BUS, ADDR, new Ads1115Chip()).setVoltage(0, 1.0);
         bed.register(driver, COMPATIBLE);
-        addAdc("adc0", "channels", "ain0");
+        adc.add("adc0", "channels", "ain0");
         Ads1115Sensor s = driver.sensor("adc0").orElseThrow();
         awaitReading("adc0", x -> true);
         assertEquals(0, s.errors());
@@ -165,7 +154,7 @@ class Ads1115DriverTest {
         Ads1115Chip chip = bed.attach(BUS, ADDR, new Ads1115Chip()).setVoltage(1, 0.75).setVoltage(2, 1.5);
         chip.readyLine(bed.mock(), RDY);
         bed.register(driver, COMPATIBLE);
-        DeviceInfo d = addAdc("adc0", "channels", new String[] {"ain1", "ain2"}, "ready-gpios", new int[] {RDY},
+        DeviceInfo d = adc.add("adc0", "channels", new String[] {"ain1", "ain2"}, "ready-gpios", new int[] {RDY},
                 "gain", 4.096);
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         assertEquals(Ads1115Registers.LO_THRESH_READY, chip.register(Ads1115Registers.LO_THRESH));
@@ -194,7 +183,7 @@ class Ads1115DriverTest {
         chip.readyLine(bed.mock(), RDY);
         chip.holdConversions(true); // every conversion stays running: OS reads 0
         bed.register(driver, COMPATIBLE);
-        addAdc("adc0", "channels", "ain0", "ready-gpios", RDY);
+        adc.add("adc0", "channels", "ain0", "ready-gpios", RDY);
         Ads1115Sensor s = driver.sensor("adc0").orElseThrow();
         // Noise on ALERT/RDY: falling edges while a conversion runs must not be taken for its end.
         Await.until("a stray edge seen by the IRQ", () -> {
@@ -214,14 +203,14 @@ class Ads1115DriverTest {
     void badNodesFailNamingDeviceAndKey() {
         bed.attach(BUS, ADDR, new Ads1115Chip());
         bed.register(driver, COMPATIBLE);
-        assertFailed(addAdc("c", "channels", "ain4"), "c", "channels", "ain0-ain1");
-        assertFailed(addAdc("d", "channels", new String[] {"ain0", "ain0"}), "d", "channels", "twice");
-        assertFailed(addAdc("g", "gain", 3.3), "g", "gain", "6.144");
-        assertFailed(addAdc("r", "data-rate", 100), "r", "data-rate", "860");
+        assertFailed(adc.add("c", "channels", "ain4"), "c", "channels", "ain0-ain1");
+        assertFailed(adc.add("d", "channels", new String[] {"ain0", "ain0"}), "d", "channels", "twice");
+        assertFailed(adc.add("g", "gain", 3.3), "g", "gain", "6.144");
+        assertFailed(adc.add("r", "data-rate", 100), "r", "data-rate", "860");
         assertFailed(bed.addDevice("a", COMPATIBLE, "reg", 0x50), "a", "reg", "0x48");
-        assertFailed(addAdc("y", "ready-gpios", new int[] {5, 6}), "y", "ready-gpios");
-        assertFailed(addAdc("p", "cpu", 4096), "p", "cpu");
-        assertTrue(noThreads(), Kthreads.list()::toString);
+        assertFailed(adc.add("y", "ready-gpios", new int[] {5, 6}), "y", "ready-gpios");
+        assertFailed(adc.add("p", "cpu", 4096), "p", "cpu");
+        assertNoThreads();
         assertTrue(bed.board().i2cDevices().isEmpty(), bed.board().i2cDevices()::toString);
     }
 
@@ -230,7 +219,7 @@ class Ads1115DriverTest {
         bed.register(driver, COMPATIBLE);
         assertFailed(bed.addDevice("adc9", COMPATIBLE, "i2c-bus", BUS, "reg", 0x4B, "ready-gpios", new int[] {RDY}),
                 "adc9", "bus 1", "0x4B", "NACK");
-        assertTrue(noThreads(), Kthreads.list()::toString);
+        assertNoThreads();
         assertFalse(bed.mock().isOpen(RDY), "ready line released after the failed probe");
     }
 
@@ -238,8 +227,8 @@ class Ads1115DriverTest {
     void ads1015IsToldApartByItsThresholdRegisters() {
         bed.attach(BUS, ADDR, new Ads1115Chip()).ads1015(true);
         bed.register(driver, COMPATIBLE);
-        assertFailed(addAdc("adc0"), "adc0", "0x48", "0x7FF0", "ADS1015");
-        assertTrue(noThreads());
+        assertFailed(adc.add("adc0"), "adc0", "0x48", "0x7FF0", "ADS1015");
+        assertNoThreads();
     }
 
     @Test
@@ -247,23 +236,16 @@ class Ads1115DriverTest {
         Ads1115Chip chip = bed.attach(BUS, ADDR, new Ads1115Chip()).setVoltage(0, 0.3);
         chip.readyLine(bed.mock(), RDY);
         bed.register(driver, COMPATIBLE);
-        addAdc("adc0", "channels", "ain0", "ready-gpios", RDY);
+        adc.add("adc0", "channels", "ain0", "ready-gpios", RDY);
         awaitReading("adc0", x -> true);
         assertTrue(bed.mock().isOpen(RDY));
 
         bed.removeDevice("adc0");
-        assertTrue(noThreads(), Kthreads.list()::toString);
+        assertNoThreads();
         assertFalse(bed.mock().isOpen(RDY), "ALERT/RDY line released");
         assertTrue(bed.board().i2cDevices().isEmpty(), bed.board().i2cDevices()::toString);
         assertTrue(driver.sensor("adc0").isEmpty());
         assertEquals(Ads1115Registers.HI_THRESH_DEFAULT, chip.register(Ads1115Registers.HI_THRESH),
                 "power-on thresholds restored");
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 }

@@ -4,6 +4,8 @@ import io.kdrv.testing.RecordingEventAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.assertNoKthread;
 
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
@@ -13,6 +15,7 @@ import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadInfo;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
@@ -35,17 +38,7 @@ class Bme280DriverTest {
     private final RecordingEventAdmin events = new RecordingEventAdmin();
     private final Bme280Driver driver = new Bme280Driver(events);
 
-    private DeviceInfo addSensor(String name, Object... extra) {
-        Object[] kv = new Object[6 + extra.length];
-        kv[0] = "i2c-bus";
-        kv[1] = BUS;
-        kv[2] = "reg";
-        kv[3] = ADDR;
-        kv[4] = "poll-ms";
-        kv[5] = 20;
-        System.arraycopy(extra, 0, kv, 6, extra.length);
-        return bed.addDevice(name, "bosch,bme280", kv);
-    }
+    private final NodeTemplate sensor = new NodeTemplate(bed, "bosch,bme280", "i2c-bus", BUS, "reg", ADDR, "poll-ms", 20);
 
     /** Bounded polling until the device's latest reading satisfies {@code ok}. */
     private Bme280Reading awaitReading(String device, Predicate<Bme280Reading> ok) {
@@ -72,7 +65,7 @@ class Bme280DriverTest {
         Bme280Chip chip = bed.attach(BUS, ADDR, new Bme280Chip());
         chip.set(21.37, 99_123.0, 52.5);
         bed.register(driver, "bosch,bme280");
-        DeviceInfo d = addSensor("env0");
+        DeviceInfo d = sensor.add("env0");
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         assertEquals(1, chip.resets(), "soft reset at probe");
 
@@ -96,7 +89,7 @@ class Bme280DriverTest {
         Bme280Chip chip = bed.attach(BUS, ADDR, new Bme280Chip());
         chip.set(30.0, 101_000.0, 40.0);
         bed.register(driver, "bosch,bme280");
-        addSensor("env0");
+        sensor.add("env0");
 
         List<Event> got = events.await(3, WAIT);
         for (int i = 0; i < 3; i++) {
@@ -118,7 +111,7 @@ class Bme280DriverTest {
         Bme280Chip chip = bed.attach(BUS, ADDR, new Bme280Chip());
         chip.set(18.0, 95_500.0, 70.0);
         bed.register(driver, "bosch,bme280");
-        assertEquals(DeviceState.BOUND, addSensor("env0", "mode", "normal", "osrs-t", 2, "filter", 4).state());
+        assertEquals(DeviceState.BOUND, sensor.add("env0", "mode", "normal", "osrs-t", 2, "filter", 4).state());
         assertEquals(3, chip.mode(), "normal mode");
         Bme280Reading r = awaitReading("env0", x -> true);
         assertEquals(18.0, r.temperature(), 0.01);
@@ -134,7 +127,7 @@ class Bme280DriverTest {
     void skippedHumidityReadsAsNaN() {
         bed.attach(BUS, ADDR, new Bme280Chip());
         bed.register(driver, "bosch,bme280");
-        addSensor("env0", "osrs-h", 0);
+        sensor.add("env0", "osrs-h", 0);
         Bme280Reading r = awaitReading("env0", x -> true);
         assertTrue(Double.isNaN(r.humidity()), r.toString());
         assertFalse(Double.isNaN(r.pressure()));
@@ -145,7 +138,7 @@ class Bme280DriverTest {
         int cpu = Runtime.getRuntime().availableProcessors() - 1;
         bed.attach(BUS, ADDR, new Bme280Chip());
         bed.register(driver, "bosch,bme280");
-        addSensor("env0", "cpu", cpu);
+        sensor.add("env0", "cpu", cpu);
         awaitReading("env0", x -> true); // the poller ran, so it applied its binding first
 
         Kthread k = driver.pollerThread("env0").orElseThrow();
@@ -164,7 +157,7 @@ class Bme280DriverTest {
     void readingsAreSensorChannelsWithUnitsInTheDeviceManager() {
         bed.attach(BUS, ADDR, new Bme280Chip());
         bed.register(driver, "bosch,bme280");
-        addSensor("env0");
+        sensor.add("env0");
         Bme280Reading r = awaitReading("env0", x -> true);
         io.kdrv.driver.SensorInfo info = bed.manager().sensor("env0").orElseThrow();
         assertEquals(List.of("temperature", "pressure", "humidity"),
@@ -182,7 +175,7 @@ class Bme280DriverTest {
     void pollerIsUnboundWithoutCpuKey() {
         bed.attach(BUS, ADDR, new Bme280Chip());
         bed.register(driver, "bosch,bme280");
-        addSensor("env0");
+        sensor.add("env0");
         awaitReading("env0", x -> true);
         assertTrue(driver.pollerThread("env0").orElseThrow().cpuMask().isEmpty());
     }
@@ -191,18 +184,18 @@ class Bme280DriverTest {
     void wrongChipIdFailsProbeNamingDeviceBusAddressAndId() {
         bed.attach(BUS, ADDR, new Bme280Chip()).chipId(0x58);
         bed.register(driver, "bosch,bme280");
-        DeviceInfo d = addSensor("env0");
+        DeviceInfo d = sensor.add("env0");
         assertEquals(DeviceState.FAILED, d.state());
         for (String f : List.of("env0", "bus 1", "0x76", "0x58", "0x60")) {
             assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
         }
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("sensor/")));
+        assertNoKthread("sensor/");
     }
 
     @Test
     void missingChipFailsProbe() {
         bed.register(driver, "bosch,bme280");
-        DeviceInfo d = addSensor("env0");
+        DeviceInfo d = sensor.add("env0");
         assertEquals(DeviceState.FAILED, d.state());
         assertTrue(d.reason().contains("env0"), d.reason());
     }
@@ -211,15 +204,14 @@ class Bme280DriverTest {
     void badNodesFailNamingTheKey() {
         bed.attach(BUS, ADDR, new Bme280Chip());
         bed.register(driver, "bosch,bme280");
-        assertFailed(addSensor("m", "mode", "turbo"), "m", "mode", "forced, normal");
+        assertFailed(sensor.add("m", "mode", "turbo"), "m", "mode", "forced, normal");
         // poll-ms >= 1 is declared in the driver's binding: the core fails the node before probe runs
-        assertFailed(addSensor("p", "poll-ms", 0), "p", "poll-ms", ">= 1");
-        assertFailed(addSensor("o", "osrs-p", 3), "o", "osrs-p");
-        assertFailed(addSensor("t", "osrs-t", 0), "t", "osrs-t");
-        assertFailed(addSensor("f", "filter", 5), "f", "filter");
-        assertFailed(addSensor("c", "cpu", 4096), "c", "cpu");
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("sensor/")),
-                Kthreads.list()::toString);
+        assertFailed(sensor.add("p", "poll-ms", 0), "p", "poll-ms", ">= 1");
+        assertFailed(sensor.add("o", "osrs-p", 3), "o", "osrs-p");
+        assertFailed(sensor.add("t", "osrs-t", 0), "t", "osrs-t");
+        assertFailed(sensor.add("f", "filter", 5), "f", "filter");
+        assertFailed(sensor.add("c", "cpu", 4096), "c", "cpu");
+        assertNoKthread("sensor/");
         assertTrue(bed.board().i2cDevices().isEmpty(), "I2C handles released: " + bed.board().i2cDevices());
     }
 
@@ -227,14 +219,13 @@ class Bme280DriverTest {
     void unbindStopsThePollerAndPutsTheChipToSleep() {
         Bme280Chip chip = bed.attach(BUS, ADDR, new Bme280Chip());
         bed.register(driver, "bosch,bme280");
-        addSensor("env0", "mode", "normal");
+        sensor.add("env0", "mode", "normal");
         awaitReading("env0", x -> true);
         assertEquals(3, chip.mode());
 
         assertEquals(DeviceState.UNBOUND, bed.unbind("env0").state());
         assertEquals(0, chip.mode(), "sleep mode after remove");
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("sensor/")),
-                Kthreads.list()::toString);
+        assertNoKthread("sensor/");
         assertTrue(driver.sensor("env0").isEmpty());
         assertTrue(bed.board().i2cDevices().isEmpty());
     }
@@ -250,12 +241,5 @@ class Bme280DriverTest {
         assertEquals(40.0, awaitReading("out", x -> true).temperature(), 0.01);
         assertEquals(List.of("sensor/in", "sensor/out"), Kthreads.list().stream().map(KthreadInfo::name)
                 .filter(n -> n.startsWith("sensor/")).sorted().toList());
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 }

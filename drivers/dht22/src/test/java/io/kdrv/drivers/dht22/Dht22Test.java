@@ -3,15 +3,16 @@ package io.kdrv.drivers.dht22;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.deviceKthreads;
 
 import com.pi4j.io.gpio.digital.DigitalState;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.dht22.internal.Dht22Driver;
 import io.kdrv.drivers.dht22.sim.Dht22Sim;
-import io.kdrv.kthread.KthreadInfo;
-import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
 import java.time.Duration;
@@ -39,15 +40,11 @@ class Dht22Test {
     private final RecordingEventAdmin events = new RecordingEventAdmin();
     private final Dht22Driver driver = new Dht22Driver(events);
 
+    private final NodeTemplate node = new NodeTemplate(bed, "dht22", "gpios", new int[] {DATA, START}, "timeout-ms", SLOW_OK_MS);
+
     private DeviceInfo env(Object... more) {
         bed.register(driver, "dht22");
-        Object[] kv = new Object[4 + more.length];
-        kv[0] = "gpios";
-        kv[1] = new int[] {DATA, START};
-        kv[2] = "timeout-ms";
-        kv[3] = SLOW_OK_MS;
-        System.arraycopy(more, 0, kv, 4, more.length);
-        DeviceInfo d = bed.addDevice("env", "dht22", kv);
+        DeviceInfo d = node.add("env", more);
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         return d;
     }
@@ -60,7 +57,7 @@ class Dht22Test {
     void probeReadsTemperatureAndHumidity() throws Exception {
         Dht22Sim sim = Dht22Sim.attach(bed.mock(), DATA, START).set(21.5, 45.2);
         env();
-        assertEquals(List.of("dht22/env", "irq/4-env"), deviceThreads());
+        assertEquals(List.of("dht22/env", "irq/4-env"), deviceKthreads());
         Event e = events.await(1, WAIT).get(0);
         assertEquals(Dht22Events.TOPIC, e.getTopic());
         assertEquals("env", e.getProperty(Dht22Events.DEVICE));
@@ -156,7 +153,7 @@ class Dht22Test {
         assertFailed(bed.addDevice("f", "dht22", "gpios", new int[] {DATA, START}, "retries", -1), "f", "retries");
         assertFalse(bed.mock().isOpen(DATA));
         assertFalse(bed.mock().isOpen(START));
-        assertEquals(List.of(), deviceThreads());
+        assertEquals(List.of(), deviceKthreads());
     }
 
     @Test
@@ -165,24 +162,11 @@ class Dht22Test {
         env("timeout-ms", 10, "retries", 5, "retry-ms", 60_000);
         Await.until("a first timeout", () -> sensor().timeouts() >= 1, () -> sensor().toString(), WAIT); // now sleeping in a one-minute backoff
         assertEquals(DeviceState.UNBOUND, bed.unbind("env").state());
-        assertEquals(List.of(), deviceThreads());
+        assertEquals(List.of(), deviceKthreads());
         assertFalse(bed.mock().isOpen(DATA));
         assertFalse(bed.mock().isOpen(START));
         assertEquals(DigitalState.HIGH, bed.mock().output(START), "start line left released");
         assertTrue(driver.sensor("env").isEmpty());
     }
 
-    // ------------------------------------------------------------------------------------------ helpers
-
-    /** Live kthreads except the core's own ({@code kdrv-probe}). */
-    private static List<String> deviceThreads() {
-        return Kthreads.list().stream().map(KthreadInfo::name).filter(n -> !n.startsWith("kdrv-")).sorted().toList();
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
-    }
 }

@@ -4,6 +4,8 @@ import io.kdrv.testing.RecordingEventAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.assertNoKthread;
 
 import io.kdrv.board.LineInfo;
 import io.kdrv.driver.DeviceInfo;
@@ -234,7 +236,7 @@ class GpioKeysTest {
         assertEquals(DeviceState.UNBOUND, d.state());
         assertFalse(bed.mock().isOpen(5), "line released");
         assertFalse(bed.mock().isOpen(6), "line released");
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("irq/")), Kthreads.list()::toString);
+        assertNoKthread("irq/");
         assertTrue(driver.keys("pad").isEmpty());
 
         bed.mock().pulse(5); // nobody listens any more
@@ -280,13 +282,6 @@ class GpioKeysTest {
         assertTrue(second.reason().contains("k1"), "names the owner: " + second.reason());
         assertFalse(bed.mock().isOpen(18), "the line claimed before the failure was released");
         assertEquals(DeviceState.BOUND, bed.device("k1").state());
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 
     /** Lets real time pass until {@code since + d} (a debounce window must close); not a synchronisation device. */

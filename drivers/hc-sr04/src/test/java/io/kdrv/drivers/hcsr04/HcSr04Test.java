@@ -3,15 +3,16 @@ package io.kdrv.drivers.hcsr04;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.deviceKthreads;
 
 import io.kdrv.board.mock.LevelChange;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.hcsr04.internal.HcSr04Driver;
 import io.kdrv.drivers.hcsr04.sim.HcSr04Sim;
-import io.kdrv.kthread.KthreadInfo;
-import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import java.time.Duration;
 import java.util.List;
@@ -40,15 +41,11 @@ class HcSr04Test {
     private final RecordingEventAdmin events = new RecordingEventAdmin();
     private final HcSr04Driver driver = new HcSr04Driver(events);
 
+    private final NodeTemplate node = new NodeTemplate(bed, "hc-sr04", "gpios", new int[] {TRIG, ECHO}, "timeout-ms", SLOW_OK_MS);
+
     private DeviceInfo sonar(Object... more) {
         bed.register(driver, "hc-sr04");
-        Object[] kv = new Object[4 + more.length];
-        kv[0] = "gpios";
-        kv[1] = new int[] {TRIG, ECHO};
-        kv[2] = "timeout-ms";
-        kv[3] = SLOW_OK_MS;
-        System.arraycopy(more, 0, kv, 4, more.length);
-        return bed.addDevice("sonar", "hc-sr04", kv);
+        return node.add("sonar", more);
     }
 
     @Test
@@ -56,7 +53,7 @@ class HcSr04Test {
         HcSr04Sim sim = HcSr04Sim.attach(bed.mock(), TRIG, ECHO).distance(1.25);
         DeviceInfo d = sonar("poll-ms", 60);
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
-        assertEquals(List.of("hcsr04/sonar", "irq/24-sonar"), deviceThreads());
+        assertEquals(List.of("hcsr04/sonar", "irq/24-sonar"), deviceKthreads());
 
         Event e = awaitEvent(ok());
         assertEquals(HcSr04Events.TOPIC, e.getTopic());
@@ -153,7 +150,7 @@ class HcSr04Test {
                 "temperature");
         assertFalse(bed.mock().isOpen(TRIG));
         assertFalse(bed.mock().isOpen(ECHO));
-        assertEquals(List.of(), deviceThreads());
+        assertEquals(List.of(), deviceKthreads());
     }
 
     @Test
@@ -162,7 +159,7 @@ class HcSr04Test {
         sonar();
         awaitEvent(ok());
         assertEquals(DeviceState.UNBOUND, bed.unbind("sonar").state());
-        assertEquals(List.of(), deviceThreads());
+        assertEquals(List.of(), deviceKthreads());
         assertFalse(bed.mock().isOpen(TRIG));
         assertFalse(bed.mock().isOpen(ECHO));
         assertEquals(com.pi4j.io.gpio.digital.DigitalState.LOW, bed.mock().output(TRIG), "trigger left low");
@@ -190,17 +187,5 @@ class HcSr04Test {
         }
         throw new AssertionFailedError("no matching event within " + WAIT + ": "
                 + RecordingEventAdmin.describe(events.events()));
-    }
-
-    /** Live kthreads except the core's own ({@code kdrv-probe}). */
-    private static List<String> deviceThreads() {
-        return Kthreads.list().stream().map(KthreadInfo::name).filter(n -> !n.startsWith("kdrv-")).sorted().toList();
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.assertNoKthread;
 
 import com.pi4j.io.gpio.digital.DigitalState;
 import io.kdrv.board.LineInfo;
@@ -14,6 +16,7 @@ import io.kdrv.drivers.hd44780.internal.Hd44780Driver;
 import io.kdrv.drivers.hd44780.sim.Hd44780Lcd;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
 import java.io.IOException;
@@ -51,13 +54,7 @@ class Hd44780DriverTest {
         return new Hd44780Lcd(bed.mock(), rows, columns, RS, E, D4, D5, D6, D7).backlightLine(BACKLIGHT);
     }
 
-    private DeviceInfo addLcd(String name, Object... extra) {
-        Object[] kv = new Object[2 + extra.length];
-        kv[0] = "gpios";
-        kv[1] = GPIOS;
-        System.arraycopy(extra, 0, kv, 2, extra.length);
-        return bed.addDevice(name, COMPATIBLE, kv);
-    }
+    private final NodeTemplate lcdNode = new NodeTemplate(bed, COMPATIBLE, "gpios", GPIOS);
 
     private Hd44780Display display(String name) {
         return driver.display(name).orElseThrow(() -> new AssertionFailedError(name + " not bound"));
@@ -101,7 +98,7 @@ class Hd44780DriverTest {
     void textAtPositionsOn16x2() throws Exception {
         Hd44780Lcd lcd = lcd(2, 16);
         bed.register(driver, COMPATIBLE);
-        addLcd("lcd0");
+        lcdNode.add("lcd0");
         Hd44780Display d = display("lcd0");
         assertEquals(2, d.rows());
         assertEquals(16, d.columns());
@@ -139,7 +136,7 @@ class Hd44780DriverTest {
     void textOn20x4UsesTheFoldedRowAddresses() throws Exception {
         Hd44780Lcd lcd = lcd(4, 20);
         bed.register(driver, COMPATIBLE);
-        addLcd("lcd0", "rows", 4, "columns", 20, "text", new String[] {"row zero", "row one"});
+        lcdNode.add("lcd0", "rows", 4, "columns", 20, "text", new String[] {"row zero", "row one"});
         // node key text is shown at probe
         assertEquals(pad("row zero", 20), lcd.row(0));
         assertEquals(pad("row one", 20), lcd.row(1));
@@ -160,7 +157,7 @@ class Hd44780DriverTest {
     void clearBlanksEveryRow() throws Exception {
         Hd44780Lcd lcd = lcd(2, 16);
         bed.register(driver, COMPATIBLE);
-        addLcd("lcd0", "text", new String[] {"kdrv", "hd44780"});
+        lcdNode.add("lcd0", "text", new String[] {"kdrv", "hd44780"});
         assertEquals(pad("kdrv", 16), lcd.row(0));
         assertEquals(pad("hd44780", 16), lcd.row(1));
         Hd44780Display d = display("lcd0");
@@ -176,7 +173,7 @@ class Hd44780DriverTest {
     void backlightOnAtProbeSwitchableAndOptional() throws Exception {
         Hd44780Lcd lcd = lcd(2, 16);
         bed.register(driver, COMPATIBLE);
-        addLcd("lcd0", "backlight", BACKLIGHT);
+        lcdNode.add("lcd0", "backlight", BACKLIGHT);
         Hd44780Display d = display("lcd0");
         assertTrue(d.hasBacklight());
         assertTrue(d.backlight());
@@ -190,14 +187,14 @@ class Hd44780DriverTest {
         lcd.close();
 
         Hd44780Lcd dark = lcd(2, 16);
-        addLcd("lcd1", "backlight", BACKLIGHT, "backlight-on", false);
+        lcdNode.add("lcd1", "backlight", BACKLIGHT, "backlight-on", false);
         assertFalse(dark.backlight(), "backlight-on false: stays dark");
         assertTrue(dark.displayOn());
         bed.removeDevice("lcd1");
         dark.close();
 
         lcd(2, 16);
-        addLcd("lcd2");
+        lcdNode.add("lcd2");
         Hd44780Display none = display("lcd2");
         assertFalse(none.hasBacklight());
         assertFalse(none.backlight());
@@ -210,10 +207,10 @@ class Hd44780DriverTest {
         bed.register(driver, COMPATIBLE);
         assertFailed(bed.addDevice("five", COMPATIBLE, "gpios", new int[] {RS, E, D4, D5, D6}), "five", "gpios",
                 "5 lines", "RS, E, D4, D5, D6, D7");
-        assertFailed(addLcd("three", "rows", 3), "three", "rows", "1, 2 or 4");
-        assertFailed(addLcd("wide", "rows", 4, "columns", 40), "wide", "columns", "at most 20");
-        assertFailed(addLcd("text", "text", new String[] {"a", "b", "c"}), "text", "text", "2 rows");
-        assertFailed(addLcd("bl", "backlight", new int[] {BACKLIGHT, 26}), "bl", "backlight", "one");
+        assertFailed(lcdNode.add("three", "rows", 3), "three", "rows", "1, 2 or 4");
+        assertFailed(lcdNode.add("wide", "rows", 4, "columns", 40), "wide", "columns", "at most 20");
+        assertFailed(lcdNode.add("text", "text", new String[] {"a", "b", "c"}), "text", "text", "2 rows");
+        assertFailed(lcdNode.add("bl", "backlight", new int[] {BACKLIGHT, 26}), "bl", "backlight", "one");
         assertFailed(bed.addDevice("none", COMPATIBLE), "none", "gpios", "missing");
         assertTrue(claimedLines().isEmpty(), claimedLines()::toString);
     }
@@ -222,13 +219,13 @@ class Hd44780DriverTest {
     void reprobeResynchronisesAControllerLeftIn4BitModeMidByte() throws Exception {
         Hd44780Lcd lcd = lcd(2, 16);
         bed.register(driver, COMPATIBLE);
-        addLcd("lcd0", "text", new String[] {"first"});
+        lcdNode.add("lcd0", "text", new String[] {"first"});
         assertEquals(pad("first", 16), lcd.row(0));
         bed.unbind("lcd0");
         assertFalse(lcd.displayOn());
         // A host restart without a power cycle, half-way through a byte: only the reset by instruction recovers.
         lcd.resetTo4BitMode(true);
-        addLcd("lcd0", "text", new String[] {"", "second"}); // a changed node: probed again
+        lcdNode.add("lcd0", "text", new String[] {"", "second"}); // a changed node: probed again
         assertEquals(DeviceState.BOUND, bed.device("lcd0").state(), bed.device("lcd0").reason());
         assertTrue(lcd.fourBitMode() && lcd.twoLines() && lcd.displayOn());
         assertEquals(List.of(pad("", 16), pad("second", 16)), lcd.rows());
@@ -239,7 +236,7 @@ class Hd44780DriverTest {
     void unplugTurnsTheDisplayAndBacklightOffAndStopsTheRefreshKthread() throws Exception {
         Hd44780Lcd lcd = lcd(2, 16);
         String id = bed.register(driver, COMPATIBLE);
-        addLcd("lcd0", "backlight", BACKLIGHT, "refresh-ms", 20);
+        lcdNode.add("lcd0", "backlight", BACKLIGHT, "refresh-ms", 20);
         assertTrue(Kthreads.list().stream().anyMatch(k -> k.name().equals("hd44780/lcd0")), Kthreads.list()::toString);
         Hd44780Display d = display("lcd0");
         d.drawLine(1, "bye");
@@ -250,7 +247,7 @@ class Hd44780DriverTest {
         assertFalse(lcd.displayOn(), "display off sent on unplug");
         assertEquals(0x08, lcd.instructionLog().get(lcd.instructionLog().size() - 1));
         assertFalse(lcd.backlight(), "backlight off");
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("hd44780/")), Kthreads.list()::toString);
+        assertNoKthread("hd44780/");
         assertTrue(claimedLines().isEmpty(), claimedLines()::toString);
         assertTrue(driver.display("lcd0").isEmpty());
         IOException e = assertThrows(IOException.class, d::flush, "a removed display refuses writes");
@@ -260,12 +257,5 @@ class Hd44780DriverTest {
 
     private List<LineInfo> claimedLines() {
         return bed.board().lines().stream().filter(l -> l.owner() != null && !l.owner().isEmpty()).toList();
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 }

@@ -3,6 +3,8 @@ package io.kdrv.drivers.ledsgpio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.assertNoKthread;
 
 import com.pi4j.io.gpio.digital.DigitalState;
 import io.kdrv.board.mock.LevelChange;
@@ -82,7 +84,7 @@ class LedsGpioTest {
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         assertEquals(DigitalState.HIGH, bed.mock().output(20));
         assertEquals(DigitalState.LOW, bed.mock().output(21));
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("led/")), Kthreads.list()::toString);
+        assertNoKthread("led/");
         List<Led> leds = driver.leds("leds").orElseThrow();
         assertEquals(List.of("power", "fault"), leds.stream().map(Led::label).toList());
         assertEquals(List.of(Trigger.DEFAULT_ON, Trigger.NONE), leds.stream().map(Led::trigger).toList());
@@ -146,7 +148,7 @@ class LedsGpioTest {
         awaitRises(27, 3);
 
         assertEquals(DeviceState.UNBOUND, bed.unbind("status").state());
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("led/")), Kthreads.list()::toString);
+        assertNoKthread("led/");
         assertEquals(DigitalState.LOW, bed.mock().output(27), "off after remove");
         assertFalse(bed.mock().isOpen(27), "pin released");
         List<LevelChange> h = bed.mock().outputHistory(27);
@@ -242,16 +244,8 @@ class LedsGpioTest {
                 "delay-on-ms", 5, "delay-off-ms", 5);
         assertEquals(DeviceState.FAILED, d.state());
         assertTrue(d.reason().contains("owner"), d.reason());
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("led/late")),
-                Kthreads.list()::toString);
+        assertNoKthread("led/late");
         assertEquals(DigitalState.LOW, bed.mock().output(20));
         assertFalse(bed.mock().isOpen(20));
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 }

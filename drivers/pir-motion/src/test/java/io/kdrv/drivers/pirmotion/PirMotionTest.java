@@ -4,12 +4,12 @@ import io.kdrv.testing.RecordingEventAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.deviceKthreads;
 
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.pirmotion.internal.PirMotionDriver;
-import io.kdrv.kthread.KthreadInfo;
-import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +38,7 @@ class PirMotionTest {
         bed.register(driver, "pir-motion");
         DeviceInfo d = bed.addDevice("hall", "pir-motion", "gpios", LINE);
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
-        assertEquals(List.of("irq/4-hall", "pir/hall"), deviceThreads());
+        assertEquals(List.of("irq/4-hall", "pir/hall"), deviceKthreads());
 
         bed.mock().setInput(LINE, true);
         List<Event> got = events.await(1, WAIT);
@@ -135,7 +135,7 @@ class PirMotionTest {
         events.await(1, WAIT);
 
         assertEquals(DeviceState.UNBOUND, bed.unbind("hall").state());
-        assertEquals(List.of(), deviceThreads());
+        assertEquals(List.of(), deviceKthreads());
         assertFalse(bed.mock().isOpen(LINE));
         assertTrue(driver.sensor("hall").isEmpty());
     }
@@ -161,17 +161,5 @@ class PirMotionTest {
         assertFailed(bed.addDevice("b", "pir-motion", "gpios", new int[] {4, 5}), "b", "gpios", "exactly one");
         assertFailed(bed.addDevice("c", "pir-motion", "gpios", LINE, "hold-ms", -1), "c", "hold-ms");
         assertFalse(bed.mock().isOpen(LINE));
-    }
-
-    /** Live kthreads except the core's own ({@code kdrv-probe}). */
-    private static List<String> deviceThreads() {
-        return Kthreads.list().stream().map(KthreadInfo::name).filter(n -> !n.startsWith("kdrv-")).sorted().toList();
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 }

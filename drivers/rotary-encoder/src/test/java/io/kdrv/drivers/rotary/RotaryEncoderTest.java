@@ -3,14 +3,15 @@ package io.kdrv.drivers.rotary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.deviceKthreads;
 
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.rotary.internal.RotaryEncoderDriver;
 import io.kdrv.drivers.rotary.sim.RotaryEncoderSim;
-import io.kdrv.kthread.KthreadInfo;
-import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
 import java.time.Duration;
@@ -37,13 +38,11 @@ class RotaryEncoderTest {
     private final RecordingEventAdmin events = new RecordingEventAdmin();
     private final RotaryEncoderDriver driver = new RotaryEncoderDriver(events);
 
+    private final NodeTemplate node = new NodeTemplate(bed, "rotary-encoder", "gpios", new int[] {A, B});
+
     private DeviceInfo knob(Object... more) {
         bed.register(driver, "rotary-encoder");
-        Object[] kv = new Object[2 + more.length];
-        kv[0] = "gpios";
-        kv[1] = new int[] {A, B};
-        System.arraycopy(more, 0, kv, 2, more.length);
-        DeviceInfo d = bed.addDevice("knob", "rotary-encoder", kv);
+        DeviceInfo d = node.add("knob", more);
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         return d;
     }
@@ -56,7 +55,7 @@ class RotaryEncoderTest {
     void fullStepDetentsMoveTheAbsolutePosition() throws Exception {
         RotaryEncoderSim sim = RotaryEncoderSim.attach(bed.mock(), A, B);
         knob();
-        assertEquals(List.of("irq/5-knob", "irq/6-knob", "rotary/knob"), deviceThreads());
+        assertEquals(List.of("irq/5-knob", "irq/6-knob", "rotary/knob"), deviceKthreads());
         sim.turn(3);
         sim.turn(-1);
         List<Event> got = events.await(4, WAIT);
@@ -195,7 +194,7 @@ class RotaryEncoderTest {
     void theButtonReportsKeyEvents() throws Exception {
         RotaryEncoderSim sim = RotaryEncoderSim.attach(bed.mock(), A, B, BUTTON, true);
         knob("button-gpio", BUTTON, "active-low", true, "linux,code", 28, "debounce-ms", 0);
-        assertEquals(List.of("irq/13-knob", "irq/5-knob", "irq/6-knob", "rotary/knob"), deviceThreads());
+        assertEquals(List.of("irq/13-knob", "irq/5-knob", "irq/6-knob", "rotary/knob"), deviceKthreads());
         sim.press();
         sim.release();
         sim.turn(1); // active-low lines: a resting knob reads high/high, still one step
@@ -223,7 +222,7 @@ class RotaryEncoderTest {
         assertFailed(bed.addDevice("f", "rotary-encoder", "gpios", new int[] {A, B}, "steps", 0), "f", "steps");
         assertFalse(bed.mock().isOpen(A));
         assertFalse(bed.mock().isOpen(B));
-        assertEquals(List.of(), deviceThreads());
+        assertEquals(List.of(), deviceKthreads());
     }
 
     @Test
@@ -233,7 +232,7 @@ class RotaryEncoderTest {
         sim.turn(1);
         events.await(1, WAIT);
         assertEquals(DeviceState.UNBOUND, bed.unbind("knob").state());
-        assertEquals(List.of(), deviceThreads());
+        assertEquals(List.of(), deviceKthreads());
         assertFalse(bed.mock().isOpen(A));
         assertFalse(bed.mock().isOpen(B));
         assertFalse(bed.mock().isOpen(BUTTON));
@@ -246,17 +245,5 @@ class RotaryEncoderTest {
 
     private static List<Integer> values(List<Event> got) {
         return got.stream().map(e -> (Integer) e.getProperty(RotaryEvents.VALUE)).toList();
-    }
-
-    /** Live kthreads except the core's own ({@code kdrv-probe}). */
-    private static List<String> deviceThreads() {
-        return Kthreads.list().stream().map(KthreadInfo::name).filter(n -> !n.startsWith("kdrv-")).sorted().toList();
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.assertNoKthread;
 
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
@@ -11,8 +13,8 @@ import io.kdrv.drivers.sht31.internal.Sht31Commands;
 import io.kdrv.drivers.sht31.internal.Sht31Driver;
 import io.kdrv.drivers.sht31.sim.Sht31Chip;
 import io.kdrv.kthread.Kthread;
-import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
 import java.io.IOException;
@@ -37,27 +39,12 @@ class Sht31DriverTest {
     private final RecordingEventAdmin events = new RecordingEventAdmin();
     private final Sht31Driver driver = new Sht31Driver(events);
 
-    private DeviceInfo addSensor(String name, Object... extra) {
-        Object[] kv = new Object[6 + extra.length];
-        kv[0] = "i2c-bus";
-        kv[1] = BUS;
-        kv[2] = "reg";
-        kv[3] = ADDR;
-        kv[4] = "poll-ms";
-        kv[5] = 20;
-        System.arraycopy(extra, 0, kv, 6, extra.length);
-        return bed.addDevice(name, COMPATIBLE, kv);
-    }
+    private final NodeTemplate sensor = new NodeTemplate(bed, COMPATIBLE, "i2c-bus", BUS, "reg", ADDR, "poll-ms", 20);
 
     private Sht31Reading awaitReading(String device, Predicate<Sht31Reading> ok) {
         return Await.value("device " + device + ": a matching reading",
                 () -> driver.sensor(device).flatMap(Sht31Sensor::latest).filter(ok),
                 () -> "sensor " + driver.sensor(device).map(Object::toString).orElse("not bound"));
-    }
-
-
-    private static boolean noPollers() {
-        return Kthreads.list().stream().noneMatch(k -> k.name().startsWith("sensor/"));
     }
 
     @Test
@@ -71,7 +58,7 @@ class Sht31DriverTest {
     void singleShotReadingsFollowTheDatasheetFormulas() throws Exception {
         Sht31Chip chip = bed.attach(BUS, ADDR, new Sht31Chip()).set(23.7, 61.2);
         bed.register(driver, COMPATIBLE);
-        DeviceInfo d = addSensor("rh0");
+        DeviceInfo d = sensor.add("rh0");
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         assertEquals(1, chip.resets(), "soft reset at probe");
         assertTrue(chip.commands().contains(Sht31Commands.READ_STATUS));
@@ -107,7 +94,7 @@ class Sht31DriverTest {
     void periodicModeFetchesAndRemoveBreaksIt() {
         Sht31Chip chip = bed.attach(BUS, ADDR, new Sht31Chip()).set(30.0, 40.0);
         bed.register(driver, COMPATIBLE);
-        DeviceInfo d = addSensor("rh0", "mode", "periodic", "mps", 10, "repeatability", "low");
+        DeviceInfo d = sensor.add("rh0", "mode", "periodic", "mps", 10, "repeatability", "low");
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         assertTrue(chip.periodic());
         assertEquals(10.0, chip.periodicRate());
@@ -123,7 +110,7 @@ class Sht31DriverTest {
     void crcErrorIsCountedAndRetried() {
         Sht31Chip chip = bed.attach(BUS, ADDR, new Sht31Chip()).set(20.0, 50.0);
         bed.register(driver, COMPATIBLE);
-        addSensor("rh0");
+        sensor.add("rh0");
         Sht31Sensor s = driver.sensor("rh0").orElseThrow();
         awaitReading("rh0", x -> true);
         assertEquals(0, s.crcErrors());
@@ -142,7 +129,7 @@ class Sht31DriverTest {
     void persistentCrcErrorsFailTheSampleNamingTheDevice() throws Exception {
         Sht31Chip chip = bed.attach(BUS, ADDR, new Sht31Chip()).set(20.0, 50.0);
         bed.register(driver, COMPATIBLE);
-        addSensor("rh0", "crc-retries", 1);
+        sensor.add("rh0", "crc-retries", 1);
         Sht31Sensor s = driver.sensor("rh0").orElseThrow();
         awaitReading("rh0", x -> true);
         long readings = s.readings();
@@ -162,7 +149,7 @@ class Sht31DriverTest {
     void heaterAndStatusRegister() throws Exception {
         Sht31Chip chip = bed.attach(BUS, ADDR, new Sht31Chip());
         bed.register(driver, COMPATIBLE);
-        addSensor("rh0", "heater", true);
+        sensor.add("rh0", "heater", true);
         assertTrue(chip.heater());
         assertEquals(Boolean.TRUE, events.await(1, Await.DEFAULT).get(0).getProperty(Sht31Events.HEATER));
         Sht31Sensor s = driver.sensor("rh0").orElseThrow();
@@ -185,27 +172,27 @@ class Sht31DriverTest {
     void badNodesFailNamingDeviceAndKey() {
         bed.attach(BUS, ADDR, new Sht31Chip());
         bed.register(driver, COMPATIBLE);
-        assertFailed(addSensor("m", "mode", "turbo"), "m", "mode", "single-shot, periodic");
-        assertFailed(addSensor("r", "repeatability", "ultra"), "r", "repeatability", "high, medium, low");
-        assertFailed(addSensor("s", "mps", 3), "s", "mps", "0.5, 1, 2, 4, 10");
+        assertFailed(sensor.add("m", "mode", "turbo"), "m", "mode", "single-shot, periodic");
+        assertFailed(sensor.add("r", "repeatability", "ultra"), "r", "repeatability", "high, medium, low");
+        assertFailed(sensor.add("s", "mps", 3), "s", "mps", "0.5, 1, 2, 4, 10");
         assertFailed(bed.addDevice("a", COMPATIBLE, "i2c-bus", BUS, "reg", 0x40), "a", "reg", "0x44");
-        assertFailed(addSensor("p", "poll-ms", 0), "p", "poll-ms");
-        assertFailed(addSensor("c", "cpu", 4096), "c", "cpu");
-        assertTrue(noPollers(), Kthreads.list()::toString);
+        assertFailed(sensor.add("p", "poll-ms", 0), "p", "poll-ms");
+        assertFailed(sensor.add("c", "cpu", 4096), "c", "cpu");
+        assertNoKthread("sensor/");
         assertTrue(bed.board().i2cDevices().isEmpty(), "I2C handles released: " + bed.board().i2cDevices());
     }
 
     @Test
     void absentOrNackingChipFailsProbeNamingDeviceBusAndAddress() {
         bed.register(driver, COMPATIBLE);
-        DeviceInfo d = addSensor("gone");
+        DeviceInfo d = sensor.add("gone");
         assertFailed(d, "gone", "bus 1", "0x44");
 
         Sht31Chip chip = bed.attach(BUS, 0x45, new Sht31Chip());
         chip.nackNextCommands(100);
         assertFailed(bed.addDevice("mute", COMPATIBLE, "i2c-bus", BUS, "reg", 0x45), "mute", "bus 1", "0x45",
                 "NACK");
-        assertTrue(noPollers());
+        assertNoKthread("sensor/");
         assertTrue(bed.board().i2cDevices().isEmpty());
     }
 
@@ -214,15 +201,15 @@ class Sht31DriverTest {
         Sht31Chip chip = bed.attach(BUS, ADDR, new Sht31Chip());
         chip.corruptNextAnswers(1);
         bed.register(driver, COMPATIBLE);
-        assertFailed(addSensor("rh0"), "rh0", "0x44", "CRC mismatch");
-        assertTrue(noPollers());
+        assertFailed(sensor.add("rh0"), "rh0", "0x44", "CRC mismatch");
+        assertNoKthread("sensor/");
     }
 
     @Test
     void readingsAreSensorChannelsWithUnitsInTheDeviceManager() {
         bed.attach(BUS, ADDR, new Sht31Chip()).set(23.5, 41.0);
         bed.register(driver, COMPATIBLE);
-        addSensor("rh0");
+        sensor.add("rh0");
         Sht31Reading r = awaitReading("rh0", x -> true);
         io.kdrv.driver.SensorInfo info = bed.manager().sensor("rh0").orElseThrow();
         assertEquals(List.of("temperature", "humidity"),
@@ -243,7 +230,7 @@ class Sht31DriverTest {
         int cpu = Runtime.getRuntime().availableProcessors() - 1;
         bed.attach(BUS, ADDR, new Sht31Chip());
         bed.register(driver, COMPATIBLE);
-        addSensor("rh0", "cpu", cpu);
+        sensor.add("rh0", "cpu", cpu);
         awaitReading("rh0", x -> true);
         Kthread k = driver.pollerThread("rh0").orElseThrow();
         assertEquals("sensor/rh0", k.name());
@@ -256,7 +243,7 @@ class Sht31DriverTest {
     void unplugReleasesThreadAndI2cHandle() {
         Sht31Chip chip = bed.attach(BUS, ADDR, new Sht31Chip());
         bed.register(driver, COMPATIBLE);
-        addSensor("rh0");
+        sensor.add("rh0");
         awaitReading("rh0", x -> true);
         assertFalse(bed.board().i2cDevices().isEmpty());
 
@@ -265,16 +252,9 @@ class Sht31DriverTest {
         Await.until("a failed sample after the chip left", () -> s.errors() >= 1);
 
         bed.removeDevice("rh0");
-        assertTrue(noPollers(), Kthreads.list()::toString);
+        assertNoKthread("sensor/");
         assertTrue(bed.board().i2cDevices().isEmpty(), bed.board().i2cDevices()::toString);
         assertTrue(driver.sensor("rh0").isEmpty());
         assertTrue(chip.commands().contains(Sht31Commands.SOFT_RESET));
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 }

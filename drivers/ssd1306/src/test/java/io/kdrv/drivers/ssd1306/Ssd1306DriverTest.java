@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.kdrv.testing.DriverAssertions.assertFailed;
+import static io.kdrv.testing.DriverAssertions.assertNoKthread;
 
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
@@ -12,6 +14,7 @@ import io.kdrv.drivers.ssd1306.internal.Ssd1306Driver;
 import io.kdrv.drivers.ssd1306.sim.Ssd1306Chip;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
 import java.io.IOException;
@@ -35,20 +38,11 @@ class Ssd1306DriverTest {
     private final RecordingEventAdmin events = new RecordingEventAdmin();
     private final Ssd1306Driver driver = new Ssd1306Driver(events);
 
-    private DeviceInfo addDisplay(String name, Object... extra) {
-        Object[] kv = new Object[4 + extra.length];
-        kv[0] = "i2c-bus";
-        kv[1] = BUS;
-        kv[2] = "reg";
-        kv[3] = ADDR;
-        System.arraycopy(extra, 0, kv, 4, extra.length);
-        return bed.addDevice(name, COMPATIBLE, kv);
-    }
+    private final NodeTemplate oled = new NodeTemplate(bed, COMPATIBLE, "i2c-bus", BUS, "reg", ADDR);
 
     private Ssd1306Display display(String name) {
         return driver.display(name).orElseThrow(() -> new AssertionFailedError(name + " not bound"));
     }
-
 
     private static boolean pageIs(Ssd1306Chip chip, int page, int value) {
         for (byte b : chip.page(page)) {
@@ -64,7 +58,7 @@ class Ssd1306DriverTest {
         Ssd1306Chip chip = bed.attach(BUS, ADDR, new Ssd1306Chip());
         chip.fill(0xFF); // power-on RAM content is random: the driver must clear it
         bed.register(driver, COMPATIBLE);
-        DeviceInfo d = addDisplay("oled0");
+        DeviceInfo d = oled.add("oled0");
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
 
         List<Integer> cmds = chip.commandBytes();
@@ -88,7 +82,7 @@ class Ssd1306DriverTest {
     void textIsRenderedWithTheBuiltInFont() throws Exception {
         Ssd1306Chip chip = bed.attach(BUS, ADDR, new Ssd1306Chip());
         bed.register(driver, COMPATIBLE);
-        addDisplay("oled0", "text", new String[] {"", "Hi!"});
+        oled.add("oled0", "text", new String[] {"", "Hi!"});
         // Probe drew line 1 and flushed: "H" at columns 0..4 of page 1, "i" from column 6.
         byte[] page1 = chip.page(1);
         assertArrayEquals(Ssd1306Font.glyph('H'), java.util.Arrays.copyOfRange(page1, 0, 5));
@@ -116,7 +110,7 @@ class Ssd1306DriverTest {
     void flushWritesOnlyDirtyPages() throws Exception {
         Ssd1306Chip chip = bed.attach(BUS, ADDR, new Ssd1306Chip());
         bed.register(driver, COMPATIBLE);
-        addDisplay("oled0");
+        oled.add("oled0");
         Ssd1306Display d = display("oled0");
         long before = chip.dataBytes();
         events.await(1, Await.DEFAULT); // the probe's full flush
@@ -151,7 +145,7 @@ class Ssd1306DriverTest {
     void contrastAndDisplayOnOff() throws Exception {
         Ssd1306Chip chip = bed.attach(BUS, ADDR, new Ssd1306Chip());
         bed.register(driver, COMPATIBLE);
-        addDisplay("oled0", "contrast", 0xCF, "rotate-180", true, "external-vcc", true);
+        oled.add("oled0", "contrast", 0xCF, "rotate-180", true, "external-vcc", true);
         assertEquals(0xCF, chip.contrast());
         assertFalse(chip.segmentRemap() || chip.comScanDecrement(), "rotated: A0/C0");
         assertFalse(chip.chargePump(), "external VCC: charge pump off");
@@ -172,10 +166,10 @@ class Ssd1306DriverTest {
         bed.attach(BUS, ADDR, new Ssd1306Chip());
         bed.register(driver, COMPATIBLE);
         assertFailed(bed.addDevice("a", COMPATIBLE, "reg", 0x3E), "a", "reg", "0x3C");
-        assertFailed(addDisplay("c", "contrast", 300), "c", "contrast", "0..255");
-        assertFailed(addDisplay("t", "text", new String[] {"1", "2", "3", "4", "5", "6", "7", "8", "9"}), "t",
+        assertFailed(oled.add("c", "contrast", 300), "c", "contrast", "0..255");
+        assertFailed(oled.add("t", "text", new String[] {"1", "2", "3", "4", "5", "6", "7", "8", "9"}), "t",
                 "text", "8");
-        assertFailed(addDisplay("r", "refresh-ms", -1), "r", "refresh-ms");
+        assertFailed(oled.add("r", "refresh-ms", -1), "r", "refresh-ms");
         assertTrue(bed.board().i2cDevices().isEmpty(), bed.board().i2cDevices()::toString);
     }
 
@@ -191,7 +185,7 @@ class Ssd1306DriverTest {
     void refreshKthreadFlushesAndUnplugSwitchesTheDisplayOff() throws Exception {
         Ssd1306Chip chip = bed.attach(BUS, ADDR, new Ssd1306Chip());
         bed.register(driver, COMPATIBLE);
-        addDisplay("oled0", "refresh-ms", 20);
+        oled.add("oled0", "refresh-ms", 20);
         assertTrue(Kthreads.list().stream().anyMatch(k -> k.name().equals("ssd1306/oled0")), Kthreads.list()::toString);
         Ssd1306Display d = display("oled0");
         d.drawLine(7, "bye");
@@ -200,7 +194,7 @@ class Ssd1306DriverTest {
         bed.removeDevice("oled0");
         assertFalse(chip.displayOn(), "display off sent on remove");
         assertEquals(0xAE, chip.commandBytes().get(chip.commandBytes().size() - 1));
-        assertTrue(Kthreads.list().stream().noneMatch(k -> k.name().startsWith("ssd1306/")), Kthreads.list()::toString);
+        assertNoKthread("ssd1306/");
         assertTrue(bed.board().i2cDevices().isEmpty(), bed.board().i2cDevices()::toString);
         assertTrue(driver.display("oled0").isEmpty());
         IOException e = assertThrows(IOException.class, d::flush, "a removed display refuses transfers");
@@ -211,7 +205,7 @@ class Ssd1306DriverTest {
     void aFailedFlushKeepsThePagesDirty() throws Exception {
         Ssd1306Chip chip = bed.attach(BUS, ADDR, new Ssd1306Chip());
         bed.register(driver, COMPATIBLE);
-        addDisplay("oled0");
+        oled.add("oled0");
         Ssd1306Display d = display("oled0");
         d.drawLine(2, "x");
         bed.mock().detach(BUS, ADDR);
@@ -222,12 +216,5 @@ class Ssd1306DriverTest {
         bed.mock().attach(BUS, ADDR, chip);
         assertEquals(1, d.flush());
         assertArrayEquals(Ssd1306Font.glyph('x'), java.util.Arrays.copyOfRange(chip.page(2), 0, 5));
-    }
-
-    private static void assertFailed(DeviceInfo d, String... fragments) {
-        assertEquals(DeviceState.FAILED, d.state(), d.toString());
-        for (String f : fragments) {
-            assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
-        }
     }
 }
