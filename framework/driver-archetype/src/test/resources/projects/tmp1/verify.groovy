@@ -42,6 +42,29 @@ if (count('tests') < 3 || count('failures') + count('errors') + count('skipped')
     fail("generated tests: " + count('tests') + " run, " + count('failures') + " failed, " + count('errors')
             + " errors, " + count('skipped') + " skipped")
 
+// --- the Maven Wrapper: the project builds with ./mvnw and nothing but a JDK -----------------------------------
+def mvnw = new File(projectDir, 'mvnw')
+if (!mvnw.isFile()) fail("no mvnw in the generated project")
+if (!mvnw.canExecute()) fail("mvnw is not executable (archetype-post-generate.groovy)")
+['mvnw.cmd', '.mvn/wrapper/maven-wrapper.properties'].each {
+    if (!new File(projectDir, it).isFile()) fail("no " + it + " in the generated project")
+}
+def wrapper = new Properties()
+new File(projectDir, '.mvn/wrapper/maven-wrapper.properties').withInputStream { s -> wrapper.load(s) }
+if (!(wrapper.distributionUrl ?: '').contains('/apache-maven-3.9.16-bin.zip'))
+    fail("the wrapper does not pin Maven 3.9.16: " + wrapper.distributionUrl)
+// Start it: the same distribution URL as kdrv's own wrapper, so the build running this test has it in
+// MAVEN_USER_HOME already and nothing is downloaded.
+def proc = new ProcessBuilder(mvnw.absolutePath, '-v').directory(projectDir).redirectErrorStream(true).start()
+// `mvnw -v` prints a few lines, far below a pipe's buffer: reading after the exit cannot block the script
+if (!proc.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+    proc.destroyForcibly()
+    fail("./mvnw -v did not finish within 120 s")
+}
+def out = proc.inputStream.text
+if (proc.exitValue() != 0 || !out.toString().contains('Apache Maven 3.9.16'))
+    fail("./mvnw -v exited " + proc.exitValue() + ": " + out)
+
 // --- kdrv-bom against kdrv-parent ------------------------------------------------------------------------------
 // it.properties sits beside this script, in the IT directory that holds the generated project
 def itDir = projectDir.parentFile.name == 'project' ? projectDir.parentFile.parentFile : projectDir.parentFile
@@ -71,5 +94,6 @@ def bom = managed(pomOf('kdrv-bom'))
 def parent = managed(pomOf('kdrv-parent'))
 def drift = bom.findAll { ga, v -> parent[ga] != v }.collect { ga, v -> ga + ": kdrv-bom " + v + ", kdrv-parent " + parent[ga] }
 if (drift) fail("kdrv-bom's versions differ from kdrv-parent's (update framework/bom/pom.xml): " + drift.join('; '))
-println("archetype IT tmp1: bundle headers, " + count('tests') + " generated tests and " + bom.size() + " kdrv-bom versions checked")
+println("archetype IT tmp1: bundle headers, " + count('tests') + " generated tests, the Maven Wrapper and " + bom.size()
+        + " kdrv-bom versions checked")
 return true
