@@ -35,12 +35,14 @@ import java.util.function.Consumer;
  *       shifted by the display shift; characters as {@link Hd44780Charset#character}. It reads the RAM whether
  *       the display is on or not ({@link #displayOn()}).</li>
  *   <li><b>Backlight</b> ({@link #backlight}): the level of its line.</li>
+ *   <li><b>Wiring.</b> On mock-board output lines (the line constructor), or unwired ({@link #Hd44780Lcd(int, int)})
+ *       and driven through {@link #pins}, e.g. by the port model of a PCF8574 backpack.</li>
  * </ul>
  *
  * <p>Thread-safe: the state is guarded by the model's monitor; watchers run on the thread that wrote the line.
  */
 public final class Hd44780Lcd implements AutoCloseable {
-    private final MockBoard mock;
+    private final MockBoard mock; // null: not wired to mock-board lines, driven through pins()
     private final int rows;
     private final int columns;
     private final int rs;
@@ -74,6 +76,7 @@ public final class Hd44780Lcd implements AutoCloseable {
     private long busyViolations;
     private long protocolErrors;
     private boolean lastE;
+    private boolean backlightPin; // unwired model: the backlight pin's last level
     private final List<Integer> log = new ArrayList<>();
 
     /**
@@ -86,7 +89,7 @@ public final class Hd44780Lcd implements AutoCloseable {
         if (d4to7.length != 4) {
             throw new IllegalArgumentException("give the four data lines D4..D7, got " + d4to7.length);
         }
-        this.mock = mock;
+        this.mock = java.util.Objects.requireNonNull(mock, "mock");
         this.rows = rows;
         this.columns = columns;
         this.rs = rs;
@@ -94,6 +97,40 @@ public final class Hd44780Lcd implements AutoCloseable {
         this.data = d4to7.clone();
         powerOn();
         mock.addOutputWatcher(e, onEnable);
+    }
+
+    /**
+     * A module of {@code rows} x {@code columns} that is not wired to mock-board lines: whatever drives its pins
+     * (the port model of an I2C expander backpack, where one port write sets every pin) reports each new pin state
+     * with {@link #pins}. Powered on now.
+     */
+    public Hd44780Lcd(int rows, int columns) {
+        this.mock = null;
+        this.rows = rows;
+        this.columns = columns;
+        this.rs = -1;
+        this.e = -1;
+        this.data = new int[0];
+        powerOn();
+    }
+
+    /**
+     * The module's pins after a write to them (unwired model): a falling edge of {@code e} latches {@code rs},
+     * {@code rw} and {@code d4to7} (bit 0 = D4), which hold the values of this write (a port expander changes all
+     * its pins at once, and the driver keeps the data steady across the E pulse).
+     *
+     * @param backlight the backlight pin's level
+     */
+    public void pins(boolean rs, boolean rw, boolean e, int d4to7, boolean backlight) {
+        boolean falling;
+        synchronized (this) {
+            backlightPin = backlight;
+            falling = lastE && !e;
+            lastE = e;
+        }
+        if (falling) {
+            latch(rs, rw, d4to7 & 0xF, System.nanoTime());
+        }
     }
 
     /** Also watches R/W on {@code line}: a latch while it is high is a protocol error. */
@@ -138,6 +175,14 @@ public final class Hd44780Lcd implements AutoCloseable {
         pendingHigh = 0xF;
         powerOnReset = false;
         busyUntil = System.nanoTime();
+    }
+
+    /**
+     * {@link #pins} for the classic PCF8574 backpack wiring, from the expander's port byte after a write: P0 = RS,
+     * P1 = RW, P2 = E, P3 = backlight, P4..P7 = D4..D7.
+     */
+    public void backpackPort(int port) {
+        pins((port & 0x01) != 0, (port & 0x02) != 0, (port & 0x04) != 0, port >> 4 & 0xF, (port & 0x08) != 0);
     }
 
     private void enableChanged(LevelChange change) {
@@ -367,6 +412,9 @@ public final class Hd44780Lcd implements AutoCloseable {
     public boolean backlight() {
         int line;
         synchronized (this) {
+            if (mock == null) {
+                return backlightPin;
+            }
             line = backlightLine;
         }
         return line >= 0 && level(line);
@@ -395,10 +443,12 @@ public final class Hd44780Lcd implements AutoCloseable {
         return protocolErrors;
     }
 
-    /** Disconnects the model from the E line. */
+    /** Disconnects the model from the E line (nothing for an unwired model). */
     @Override
     public void close() {
-        mock.removeOutputWatcher(e, onEnable);
+        if (mock != null) {
+            mock.removeOutputWatcher(e, onEnable);
+        }
     }
 
     @Override

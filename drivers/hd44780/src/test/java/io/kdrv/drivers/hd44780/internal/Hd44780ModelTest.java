@@ -1,6 +1,7 @@
 package io.kdrv.drivers.hd44780.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pi4j.io.gpio.digital.DigitalOutput;
@@ -97,6 +98,41 @@ class Hd44780ModelTest {
         assertEquals("d" + " ".repeat(15), lcd.row(0));
         bus.instruction(Hd44780Commands.RETURN_HOME);
         assertEquals(0, lcd.addressCounter());
+        assertEquals(0, lcd.busyViolations());
+    }
+
+    /** One nibble as a PCF8574 backpack driver writes it: port with E high, then the same port with E low. */
+    private static void backpackNibble(Hd44780Lcd lcd, boolean rs, int nibble) throws Exception {
+        int port = nibble << 4 | 0x08 | (rs ? 0x01 : 0); // backlight on
+        lcd.backpackPort(port | 0x04);
+        lcd.backpackPort(port);
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_2_NS);
+    }
+
+    @Test
+    void anUnwiredModelDrivenThroughThePortOfAPcf8574Backpack() throws Exception {
+        Hd44780Lcd lcd = new Hd44780Lcd(2, 16);
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_POWER_ON_NS);
+        backpackNibble(lcd, false, 0x3);
+        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_1_NS);
+        backpackNibble(lcd, false, 0x3);
+        backpackNibble(lcd, false, 0x3);
+        backpackNibble(lcd, false, 0x2);
+        for (int b : new int[] {0x28, 0x0C, Hd44780Commands.SET_DDRAM | 0x40}) {
+            backpackNibble(lcd, false, b >> 4);
+            backpackNibble(lcd, false, b & 0xF);
+        }
+        for (char c : "P8574".toCharArray()) {
+            backpackNibble(lcd, true, c >> 4);
+            backpackNibble(lcd, true, c & 0xF);
+        }
+        assertTrue(lcd.fourBitMode() && lcd.twoLines() && lcd.displayOn());
+        assertEquals("P8574" + " ".repeat(11), lcd.row(1));
+        assertTrue(lcd.backlight(), "P3 high");
+        lcd.backpackPort(0x02 | 0x04); // RW high with E high ...
+        lcd.backpackPort(0x02);        // ... and its falling edge: a read, which the model does not answer
+        assertEquals(1, lcd.protocolErrors());
+        assertFalse(lcd.backlight(), "P3 low");
         assertEquals(0, lcd.busyViolations());
     }
 }
