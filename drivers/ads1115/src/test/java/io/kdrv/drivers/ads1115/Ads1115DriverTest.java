@@ -62,7 +62,7 @@ class Ads1115DriverTest {
         Ads1115Chip chip = bed.attach(BUS, ADDR, new Ads1115Chip())
                 .setVoltage(0, 0.5).setVoltage(1, 1.234567).setVoltage(2, 2.047).setVoltage(3, 3.0);
         bed.register(driver, COMPATIBLE);
-        DeviceInfo d = adc.add("adc0");
+        DeviceInfo d = adc.add("adc0", "poll-ms", 600_000); // one sample: config keeps the last channel's word
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
 
         Ads1115Reading r = awaitReading("adc0", x -> true);
@@ -90,6 +90,7 @@ class Ads1115DriverTest {
         assertEquals(1L, e.getProperty(Ads1115Events.SEQUENCE));
 
         chip.setVoltage(0, 1.75);
+        assertEquals(DeviceState.BOUND, adc.add("adc0").state(), "changed node (poll-ms 20): probed again");
         assertEquals(quantized(1.75, 2.048), awaitReading("adc0", x -> x.volts("ain0") > 1.7).volts("ain0"), 1e-12);
     }
 
@@ -98,8 +99,10 @@ class Ads1115DriverTest {
         Ads1115Chip chip = bed.attach(BUS, ADDR, new Ads1115Chip())
                 .setVoltage(0, 1.100).setVoltage(1, 1.000).setVoltage(2, 0.200).setVoltage(3, 0.500);
         bed.register(driver, COMPATIBLE);
+        // One sample only (the first runs at once), so the config register still holds the last channel's word
+        // when it is read below, not the next period's first one.
         DeviceInfo d = adc.add("adc0", "channels", new String[] {"ain0-ain1", "ain2-ain3"}, "gain", 0.256,
-                "data-rate", 250);
+                "data-rate", 250, "poll-ms", 600_000);
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         Ads1115Reading r = awaitReading("adc0", x -> true);
         assertEquals(quantized(0.1, 0.256), r.volts("ain0-ain1"), 1e-12);
