@@ -122,6 +122,14 @@ public final class Hd44780Lcd implements AutoCloseable {
      * @param backlight the backlight pin's level
      */
     public void pins(boolean rs, boolean rw, boolean e, int d4to7, boolean backlight) {
+        pins(rs, rw, e, d4to7, backlight, System.nanoTime());
+    }
+
+    /**
+     * {@link #pins(boolean, boolean, boolean, int, boolean)} at model time {@code timestampNanos} (the
+     * {@link System#nanoTime()} base): the busy time is checked against it, so a test can place latches exactly.
+     */
+    public void pins(boolean rs, boolean rw, boolean e, int d4to7, boolean backlight, long timestampNanos) {
         boolean falling;
         synchronized (this) {
             backlightPin = backlight;
@@ -129,7 +137,7 @@ public final class Hd44780Lcd implements AutoCloseable {
             lastE = e;
         }
         if (falling) {
-            latch(rs, rw, d4to7 & 0xF, System.nanoTime());
+            latch(rs, rw, d4to7 & 0xF, timestampNanos);
         }
     }
 
@@ -146,7 +154,12 @@ public final class Hd44780Lcd implements AutoCloseable {
     }
 
     /** Power cycle: DDRAM blank, 8-bit interface, display off, 1 line, increment; busy for 15 ms. */
-    public synchronized void powerOn() {
+    public void powerOn() {
+        powerOn(System.nanoTime());
+    }
+
+    /** {@link #powerOn()} with the supply reaching 4.5 V at model time {@code timestampNanos}. */
+    public synchronized void powerOn(long timestampNanos) {
         Arrays.fill(ddram, ' ');
         eightBit = true;
         highNibbleNext = true;
@@ -162,7 +175,7 @@ public final class Hd44780Lcd implements AutoCloseable {
         cgramSelected = false;
         powerOnReset = true;
         resetFunctionSets = 0;
-        busyUntil = System.nanoTime() + Hd44780Commands.POWER_ON_NS;
+        busyUntil = timestampNanos + Hd44780Commands.POWER_ON_NS;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.Driver;
 import io.kdrv.drivers.hd44780.sim.Hd44780Lcd;
 import io.kdrv.testing.KdrvTestBed;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,37 +45,50 @@ class Hd44780ModelTest {
         return new Hd44780Lcd(bed.mock(), 2, 16, 5, 6, 20, 21, 22, 23);
     }
 
+    /** One latch (E high, then low) of the unwired model at model time {@code at}. */
+    private static void latch(Hd44780Lcd lcd, boolean rs, int nibble, long at) {
+        lcd.pins(rs, false, true, nibble, false, at);
+        lcd.pins(rs, false, false, nibble, false, at);
+    }
+
+    private static void latchByte(Hd44780Lcd lcd, boolean rs, int value, long at) {
+        latch(lcd, rs, value >> 4, at);
+        latch(lcd, rs, value & 0xF, at);
+    }
+
     @Test
-    void latchesInsideTheBusyTimeAreIgnoredAndCounted() throws Exception {
-        Hd44780Bus bus = bus();
-        Hd44780Lcd lcd = lcd(); // powered on now, after the lines were claimed
-        // Right after power-on (15 ms busy): ignored.
-        bus.nibble(false, Hd44780Commands.NIBBLE_RESET);
+    void latchesInsideTheBusyTimeAreIgnoredAndCounted() {
+        // Model time, not the clock: every latch is placed exactly, whatever the machine's load.
+        long t = System.nanoTime();
+        long ms = 1_000_000;
+        long us = 1_000;
+        Hd44780Lcd lcd = new Hd44780Lcd(2, 16);
+        lcd.powerOn(t);
+        latch(lcd, false, Hd44780Commands.NIBBLE_RESET, t + ms);              // power-on: 15 ms busy
         assertEquals(1, lcd.busyViolations());
         assertEquals(0, lcd.instructions());
-        Hd44780Bus.waitAtLeast(Hd44780Commands.POWER_ON_NS);
-        bus.nibble(false, Hd44780Commands.NIBBLE_RESET); // first reset function set: 4.1 ms busy
-        bus.nibble(false, Hd44780Commands.NIBBLE_RESET); // too early
+        latch(lcd, false, Hd44780Commands.NIBBLE_RESET, t + 16 * ms);         // first reset: 4.1 ms busy
+        latch(lcd, false, Hd44780Commands.NIBBLE_RESET, t + 17 * ms);         // too early
         assertEquals(2, lcd.busyViolations());
         assertEquals(1, lcd.instructions());
-        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_1_NS);
-        bus.nibble(false, Hd44780Commands.NIBBLE_RESET);
-        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_2_NS);
-        bus.nibble(false, Hd44780Commands.NIBBLE_RESET);
-        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_2_NS);
-        bus.nibble(false, Hd44780Commands.NIBBLE_4BIT);
-        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_RESET_2_NS);
+        latch(lcd, false, Hd44780Commands.NIBBLE_RESET, t + 20_200 * us);     // second reset: 100 µs busy
+        latch(lcd, false, Hd44780Commands.NIBBLE_RESET, t + 20_250 * us);     // too early
+        assertEquals(3, lcd.busyViolations());
+        latch(lcd, false, Hd44780Commands.NIBBLE_RESET, t + 20_400 * us);     // third: 37 µs
+        latch(lcd, false, Hd44780Commands.NIBBLE_4BIT, t + 20_500 * us);
         assertTrue(lcd.fourBitMode());
-        bus.instruction(0x28);
-        bus.write(false, Hd44780Commands.CLEAR_DISPLAY, 0); // clear without its wait
-        // a data byte without waiting for the clear (1.52 ms): both nibbles dropped
-        bus.write(true, 'X', 0);
-        assertEquals(4, lcd.busyViolations());
+        latchByte(lcd, false, 0x28, t + 20_600 * us);
+        latchByte(lcd, false, Hd44780Commands.CLEAR_DISPLAY, t + 20_700 * us); // 1.52 ms busy
+        latchByte(lcd, true, 'X', t + 21_700 * us);                           // both nibbles dropped
+        assertEquals(5, lcd.busyViolations());
         assertEquals(' ', lcd.ddram(0));
-        Hd44780Bus.waitAtLeast(Hd44780Commands.DRIVER_CLEAR_NS);
-        bus.data('Y');
+        latchByte(lcd, true, 'Y', t + 22_300 * us);
         assertEquals('Y', lcd.ddram(0));
-        assertEquals(4, lcd.busyViolations());
+        latchByte(lcd, true, 'Z', t + 22_330 * us);                           // inside the 41 µs of 'Y'
+        assertEquals(7, lcd.busyViolations());
+        latchByte(lcd, true, 'Z', t + 22_400 * us);
+        assertEquals("YZ" + " ".repeat(14), lcd.row(0));
+        assertEquals(List.of(0x30, 0x30, 0x30, 0x20, 0x28, 0x01), lcd.instructionLog());
     }
 
     @Test
