@@ -341,15 +341,17 @@ public final class KthreadWorker {
      * Under lock: queue the delayed item's work now (the timer fired, or a zero delay). The item cannot be pending
      * or canceled here: both are checked or excluded under the same lock.
      */
-    private void enqueueLocked(KthreadWork work) {
+    /** @return the generation of the instance queued, 0 if none was */
+    private long enqueueLocked(KthreadWork work) {
         long s;
         do {
             s = work.state;
             if ((s & KthreadWork.QUEUE_BLOCKERS) != 0) {
-                return; // cannot happen (see above); never queue twice
+                return 0; // cannot happen (see above); never queue twice
             }
         } while (!KthreadWork.STATE.compareAndSet(work, s, queued(s)));
         push(work, s);
+        return KthreadWork.gen(s) + 1;
     }
 
     private void arm(KthreadDelayedWork dwork, long nanos) { // under lock: __kthread_queue_delayed_work
@@ -495,17 +497,20 @@ public final class KthreadWorker {
     public boolean flushDelayedWork(KthreadDelayedWork dwork) throws InterruptedException {
         Objects.requireNonNull(dwork, "dwork");
         boolean queuedNow = false;
-        final long target;
+        long target = 0;
         synchronized (lock) {
             if (dwork.work.worker == this && !dead && dwork.timerPending) {
                 checkNotSelf("flushDelayedWork");
                 fireDueTimersLocked(System.nanoTime()); // earlier deadlines keep their place before it
                 if (disarm(dwork)) {
-                    enqueueLocked(dwork.work);
+                    // The worker dequeues without our lock: it may run this instance before we look again.
+                    target = enqueueLocked(dwork.work);
                 }
                 queuedNow = true;
             }
-            target = instanceToFlush(dwork.work); // before it can run: we hold the lock, not the worker
+            if (target == 0) {
+                target = instanceToFlush(dwork.work);
+            }
         }
         if (queuedNow) {
             thread.wakeUp();
