@@ -80,8 +80,8 @@ final class DeviceBinder {
 
     /** really_probe(): one probe attempt, with its outcome recorded in the device state. */
     void probe(DeviceImpl dev, DriverEntry d) {
-        if (queue.closed()) {
-            return;
+        if (queue.closed() || queue.abandonedInCurrent(dev)) {
+            return; // a re-run of the item whose probe of dev hung (ProbeQueue.takeOver) does not call it again
         }
         dev.pruneAbandoned();
         dev.newDevres();
@@ -92,16 +92,14 @@ final class DeviceBinder {
         if (!fitsBinding(dev, d)) {
             return;
         }
-        LOG.debug("device {}: probing with driver {}", dev.name(), d.id());
-        HostConfig c = config.get();
-        DriverCalls.Outcome call = calls.call(dev, "probe by driver " + d.id(), c.probeTimeout(),
-                () -> d.driver().probe(dev));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("device {}: probing with driver {}", dev.name(), d.id());
+        }
+        Duration timeout = config.get().probeTimeout();
+        DriverCalls.Outcome call = calls.callInline(dev, "probe by driver " + d.id(), timeout,
+                () -> d.driver().probe(dev), thread -> probeAbandoned(dev, d, timeout, thread));
         if (call.timedOut()) {
-            String msg = "probe of device " + dev.name() + " by driver " + d.id() + " did not return within "
-                    + c.probeTimeout().toMillis() + " ms (kthread " + call.thread() + " abandoned)";
-            release(dev);
-            states.transition(dev, DeviceState.FAILED, d.id(), msg);
-            return;
+            return; // probeAbandoned ran
         }
         Throwable err = call.error();
         if (err == null) {
@@ -117,15 +115,23 @@ final class DeviceBinder {
         if (err instanceof ProbeDeferredException pde) {
             String reason = pde.getMessage() == null ? "deferred" : pde.getMessage();
             dev.deferredSeq = ++seq;
-            release(dev);
-            states.transition(dev, DeviceState.DEFERRED, d.id(), reason);
-            LOG.info("device {}: probe by driver {} deferred: {}", dev.name(), d.id(), reason);
+            release(dev, () -> {
+                states.transition(dev, DeviceState.DEFERRED, d.id(), reason);
+                LOG.info("device {}: probe by driver {} deferred: {}", dev.name(), d.id(), reason);
+            });
             return;
         }
         String msg = err.getMessage() == null || err.getMessage().isBlank() ? err.toString() : err.getMessage();
         LOG.error("device {}: probe by driver {} failed: {}", dev.name(), d.id(), msg, err);
-        release(dev);
-        states.transition(dev, DeviceState.FAILED, d.id(), msg);
+        release(dev, () -> states.transition(dev, DeviceState.FAILED, d.id(), msg));
+    }
+
+    /** The probe of {@code dev} hung and its kthread was abandoned: resources released, the device FAILED. */
+    private void probeAbandoned(DeviceImpl dev, DriverEntry d, Duration timeout, String thread) {
+        queue.markAbandonedInCurrent(dev);
+        String msg = "probe of device " + dev.name() + " by driver " + d.id() + " did not return within "
+                + timeout.toMillis() + " ms (kthread " + thread + " abandoned)";
+        release(dev, () -> states.transition(dev, DeviceState.FAILED, d.id(), msg));
     }
 
     /**
@@ -156,33 +162,33 @@ final class DeviceBinder {
             List<DeviceImpl> consumers = unbindConsumers(dev);
             DriverEntry d = dev.driver;
             states.transition(dev, DeviceState.REMOVING, d.id(), null);
-            // remove, then the devres release on the same call kthread; the list is taken only after remove
+            // remove, then the devres release in the same bounded call; the list is taken only after remove
             // returned, so threads the driver stops in remove may still use its resources
             java.util.concurrent.atomic.AtomicReference<Devres> taken = new java.util.concurrent.atomic.AtomicReference<>();
             Duration timeout = config.get().removeTimeout();
-            DriverCalls.Outcomes out = calls.callThen(dev, "remove by driver " + d.id(), timeout,
-                    () -> d.driver().remove(dev), "devres release", timeout, () -> {
+            DriverCalls.Outcomes out = calls.callThenInline(dev, "remove by driver " + d.id(), timeout,
+                    () -> d.driver().remove(dev),
+                    thread -> release(dev, () -> unboundThenConsumers(dev, d, why, consumers)), // remove hung
+                    "devres release", timeout, () -> {
                         Devres res = dev.takeDevres();
                         taken.set(res);
                         if (res != null) {
                             res.releaseAll();
                         }
+                    }, thread -> {
+                        Devres res = taken.get();
+                        LOG.error("device {}: resources still held after the devres timeout: {}", dev.name(),
+                                res == null ? "?" : res.describe());
+                        unboundThenConsumers(dev, d, why, consumers);
                     });
-            if (!out.first().timedOut() && out.first().error() != null) {
+            if (out.first().timedOut() || out.second().timedOut()) {
+                return; // the repair above finished the unbind
+            }
+            if (out.first().error() != null) {
                 LOG.error("device {}: remove by driver {} threw; its resources were released anyway", dev.name(),
                         d.id(), out.first().error());
             }
-            if (out.second() == null) {
-                release(dev); // remove hung: release on a fresh call kthread
-            } else if (out.second().timedOut()) {
-                Devres res = taken.get();
-                LOG.error("device {}: resources still held after the devres timeout: {}", dev.name(),
-                        res == null ? "?" : res.describe());
-            }
-            unbound(dev, d, why);
-            for (DeviceImpl c : consumers) {
-                attach(c); // defers until the supplier is back
-            }
+            unboundThenConsumers(dev, d, why, consumers);
         } else if (s == DeviceState.DEFERRED || s == DeviceState.FAILED) {
             dev.driver = null;
             states.transition(dev, DeviceState.UNBOUND, null, null);
@@ -191,10 +197,25 @@ final class DeviceBinder {
 
     /** The end of an unbind whose remove was called apart (the shutdown): devres release, then UNBOUND. */
     void releaseAndUnbind(DeviceImpl dev, DriverEntry d, String why) {
-        release(dev);
+        // On the standby call kthread, not inline: a release that hung inline would re-run the shutdown item
+        // (ProbeQueue.takeOver), and the removes ShutdownRemoval set aside live in its locals.
+        Devres res = dev.takeDevres();
+        if (res != null && res.size() != 0
+                && calls.call(dev, "devres release", config.get().removeTimeout(), res::releaseAll).timedOut()) {
+            LOG.error("device {}: resources still held after the devres timeout: {}", dev.name(), res.describe());
+        }
         unbound(dev, d, why);
     }
 
+    /** The end of a supplier's unbind: UNBOUND, then its consumers probed again (they defer until it is back). */
+    private void unboundThenConsumers(DeviceImpl dev, DriverEntry d, String why, List<DeviceImpl> consumers) {
+        unbound(dev, d, why);
+        for (DeviceImpl c : consumers) {
+            attach(c);
+        }
+    }
+
+    /** The end of an unbind: the driver's data and the driver go, the device is UNBOUND. */
     private void unbound(DeviceImpl dev, DriverEntry d, String why) {
         dev.clearDriverData();
         dev.countRemove();
@@ -221,14 +242,25 @@ final class DeviceBinder {
         return out;
     }
 
-    /** Releases the device's devres list on the call kthread, bounded. */
-    private void release(DeviceImpl dev) {
+    /**
+     * Releases the device's devres list (bounded), then runs {@code then}; if the release hangs, its kthread is
+     * abandoned and {@code then} runs all the same (on the fresh worker, before the item runs again).
+     */
+    private void release(DeviceImpl dev, Runnable then) {
         Devres res = dev.takeDevres();
         if (res == null || res.size() == 0) {
+            then.run();
             return;
         }
-        if (calls.call(dev, "devres release", config.get().removeTimeout(), res::releaseAll).timedOut()) {
-            LOG.error("device {}: resources still held after the devres timeout: {}", dev.name(), res.describe());
+        DriverCalls.Outcome o = calls.callInline(dev, "devres release", config.get().removeTimeout(), res::releaseAll,
+                thread -> {
+                    queue.markAbandonedInCurrent(dev);
+                    LOG.error("device {}: resources still held after the devres timeout: {}", dev.name(),
+                            res.describe());
+                    then.run();
+                });
+        if (!o.timedOut()) {
+            then.run();
         }
     }
 

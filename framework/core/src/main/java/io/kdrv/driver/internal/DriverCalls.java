@@ -11,13 +11,26 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounded driver calls: runs each probe, remove and devres release on a call kthread and waits for it with a
- * timeout (the watchdog), so the probe worker is never held hostage by one driver.
+ * Bounded driver calls: each probe, remove and devres release runs under a time bound, so the probe worker is never
+ * held hostage by one driver.
  *
+ * <p>On the probe worker, {@link #callInline} runs the call right there, as Linux runs probe in the caller's
+ * context: no hand-off to another kthread and back (two wake-ups per call, most of a bind's cost in benchmark 7).
+ * The bound is kept by the watchdog kthread {@code kdrv-watchdog}: the worker publishes the call and its deadline
+ * (a volatile write, plus a wake-up only when the watchdog sleeps without a deadline); the watchdog sleeps until
+ * the deadline of the call it sees, and after a call stays on watch for one more bound, so a burst of calls does not
+ * wake it at all. When a call overruns, the watchdog reports it (device, driver, call, the kthread's stack), marks
+ * the kthread on the device so its late resource requests are refused, and has {@link ProbeQueue#takeOver} start a
+ * fresh worker, which runs the call's repair ({@link Abandoned}: the device FAILED or UNBOUND, its resources
+ * released) and then the stuck item again. The abandoned worker leaves once the driver returns.
+ *
+ * <p>Off the probe worker (or before the queue is attached), calls go to a standby call kthread instead:
  * <p>Why a standby kthread: starting and reaping a short-lived kthread per call cost 230-290 us each, three per
  * device lifecycle (benchmark 7). One call kthread {@code kdrv-call/<n>} waits on standby and runs the calls one
  * after the other. When a call does not return in time it is abandoned: the caller moves on, the stuck call is
@@ -25,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * next call. The abandoned kthread exits by itself once the driver code returns. While it runs a call the kthread's
  * owner label names the device ({@code kthread:ps}), as for the device's own kthreads.
  *
- * <p>Calls are started by the probe worker only, one at a time; {@link #isCallThread} and the reports are
- * thread-safe.
+ * <p>Standby calls are started by one thread at a time; inline calls by the probe worker only; {@link #isCallThread}
+ * and the reports are thread-safe.
  */
 final class DriverCalls {
     private static final Logger LOG = LoggerFactory.getLogger(DriverCalls.class);
@@ -37,6 +50,16 @@ final class DriverCalls {
     @FunctionalInterface
     interface Body {
         void call() throws Exception;
+    }
+
+    /**
+     * What becomes of the device when its call is abandoned: runs on the fresh probe worker before the stuck item
+     * runs again (inline calls), or on the caller right after the timeout (standby calls).
+     */
+    @FunctionalInterface
+    interface Abandoned {
+        /** @param thread the name of the abandoned kthread, for the device's reason */
+        void repair(String thread);
     }
 
     /** How a call ended, as the waiting caller saw it. */
@@ -139,6 +162,21 @@ final class DriverCalls {
         }
     }
 
+    /** A driver call running on the probe worker, as the watchdog sees it. */
+    private record InlineCall(DeviceImpl dev, String what, long timeoutNanos, long deadline, Kthread worker,
+            Abandoned onAbandoned) {
+    }
+
+    /** {@link #watchdogWakeAt} when the watchdog sleeps until the next call wakes it. */
+    private static final long UNTIL_WOKEN = Long.MAX_VALUE;
+
+    private volatile ProbeQueue queue;
+    private final AtomicReference<InlineCall> inline = new AtomicReference<>(); // the call the worker runs now
+    private final WaitQueue watch = new WaitQueue();
+    private volatile Kthread watchdog;
+    private volatile long watchdogWakeAt = UNTIL_WOKEN;   // when the watchdog looks next
+    private final Set<Kthread> abandonedWorkers = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger generation = new AtomicInteger();
     private volatile CallThread standby;       // replaced by the probe worker only
     private final Set<CallThread> abandoned = ConcurrentHashMap.newKeySet();
@@ -184,6 +222,165 @@ final class DriverCalls {
         return new Outcomes(first, new Outcome(true, c.thenError, t.thread.name()));
     }
 
+    /** From now on, calls made on {@code q}'s worker run inline there. Once, by the core. */
+    void useQueue(ProbeQueue q) {
+        this.queue = q;
+    }
+
+    /**
+     * Runs {@code body} for device {@code dev} bounded by {@code timeout}: inline when called on the probe worker,
+     * else on the standby call kthread ({@link #call}). On timeout {@code onAbandoned} runs (see {@link Abandoned})
+     * and, for an inline call, this method never returns on the abandoned worker: it throws
+     * {@link ProbeQueue.RunnerAbandoned} once the driver returns.
+     */
+    Outcome callInline(DeviceImpl dev, String what, Duration timeout, Body body, Abandoned onAbandoned) {
+        Kthread self = worker();
+        if (self == null) {
+            Outcome o = call(dev, what, timeout, body);
+            if (o.timedOut()) {
+                onAbandoned.repair(o.thread());
+            }
+            return o;
+        }
+        InlineCall c = arm(dev, what, timeout, self, onAbandoned);
+        self.owner("device " + dev.name()); // as the device's own kthreads, while it runs driver code
+        Throwable err = Call.step(body);
+        Thread.interrupted(); // a driver's stray interrupt must not leak into the core
+        disarm(c, null);
+        self.owner(IDLE_OWNER);
+        return new Outcome(true, err, self.name());
+    }
+
+    /**
+     * {@link #callInline} of {@code body}, then, if it returned in time, of {@code then} (remove, then the devres
+     * release). {@code onAbandoned} repairs a hung {@code body}, {@code onThenAbandoned} a hung {@code then}; the
+     * second outcome is null when the first call timed out.
+     */
+    Outcomes callThenInline(DeviceImpl dev, String what, Duration timeout, Body body, Abandoned onAbandoned,
+            String thenWhat, Duration thenTimeout, Body then, Abandoned onThenAbandoned) {
+        Kthread self = worker();
+        if (self == null) {
+            Outcomes o = callThen(dev, what, timeout, body, thenWhat, thenTimeout, then);
+            if (o.first().timedOut()) {
+                onAbandoned.repair(o.first().thread());
+            } else if (o.second().timedOut()) {
+                onThenAbandoned.repair(o.second().thread());
+            }
+            return o;
+        }
+        InlineCall c = arm(dev, what, timeout, self, onAbandoned);
+        self.owner("device " + dev.name());
+        Throwable err = Call.step(body);
+        Thread.interrupted();
+        InlineCall c2 = new InlineCall(dev, thenWhat, thenTimeout.toNanos(), System.nanoTime() + thenTimeout.toNanos(),
+                self, onThenAbandoned);
+        disarm(c, c2);
+        Throwable thenErr = Call.step(then);
+        Thread.interrupted();
+        disarm(c2, null);
+        self.owner(IDLE_OWNER);
+        return new Outcomes(new Outcome(true, err, self.name()), new Outcome(true, thenErr, self.name()));
+    }
+
+    /** The calling thread's kthread if it is the live probe worker, else null. */
+    private Kthread worker() {
+        ProbeQueue q = queue;
+        return q != null && q.isWorkerThread(Thread.currentThread()) ? Kthread.current() : null;
+    }
+
+    private InlineCall arm(DeviceImpl dev, String what, Duration timeout, Kthread self, Abandoned onAbandoned) {
+        if (watchdog == null) {
+            startWatchdog();
+        }
+        Thread.interrupted(); // an interrupt kept by an earlier wait is nobody's business in driver code
+        long t = timeout.toNanos();
+        InlineCall c = new InlineCall(dev, what, t, System.nanoTime() + t, self, onAbandoned);
+        inline.set(c);
+        nudge(c);
+        return c;
+    }
+
+    /**
+     * The call {@code c} returned: hands over to {@code next} (null: none). Whoever moves {@link #inline} off
+     * {@code c} first, the worker here or the watchdog at the deadline, decides whether the call returned in time.
+     */
+    private void disarm(InlineCall c, InlineCall next) {
+        if (!inline.compareAndSet(c, next)) {
+            throw new ProbeQueue.RunnerAbandoned(); // too late: a fresh worker has taken over
+        }
+        if (next != null) {
+            nudge(next);
+        }
+    }
+
+    /** Wakes the watchdog only if it would otherwise look later than {@code c}'s deadline. */
+    private void nudge(InlineCall c) {
+        long at = watchdogWakeAt;
+        if (at == UNTIL_WOKEN || c.deadline() - at < 0) {
+            watch.wakeUp();
+        }
+    }
+
+    private synchronized void startWatchdog() {
+        if (watchdog == null) {
+            Kthread k = Kthread.create(DriverCalls::watch, this, "kdrv-watchdog").owner(IDLE_OWNER);
+            k.wakeUp();
+            watchdog = k;
+        }
+    }
+
+    /** The watchdog kthread: sleeps until the deadline of the inline call it sees, abandons it if still running. */
+    private static int watch(DriverCalls self) {
+        long linger = 0;
+        while (!Kthread.shouldStop()) {
+            InlineCall c = self.inline.get();
+            long now = System.nanoTime();
+            long until;
+            if (c != null) {
+                if (now - c.deadline() >= 0) {
+                    if (self.inline.compareAndSet(c, null)) {
+                        self.abandonInline(c);
+                    }
+                    continue;
+                }
+                until = c.deadline();
+                linger = c.timeoutNanos();
+            } else if (linger > 0) {
+                // on watch for one more bound: calls starting meanwhile have later deadlines and need no wake-up
+                until = now + linger;
+                linger = 0;
+            } else {
+                until = UNTIL_WOKEN;
+            }
+            self.watchdogWakeAt = until;
+            long u = until;
+            BooleanSupplier earlier = () -> Kthread.shouldStop() || earlierThan(self.inline.get(), u);
+            if (until == UNTIL_WOKEN) {
+                self.watch.waitEvent(earlier);
+            } else {
+                self.watch.waitEventTimeout(earlier, Duration.ofNanos(until - now));
+            }
+        }
+        return 0;
+    }
+
+    private static boolean earlierThan(InlineCall c, long until) {
+        return c != null && (until == UNTIL_WOKEN || c.deadline() - until < 0);
+    }
+
+    /** The watchdog gives up the probe worker stuck in {@code c}: report, mark, and a fresh worker takes over. */
+    private void abandonInline(InlineCall c) {
+        Kthread t = c.worker();
+        abandonedWorkers.add(t);
+        c.dev().abandon(t.javaThread());
+        Throwable stack = stackOf(t, "kthread " + t.name() + " stuck in " + c.what() + " of device " + c.dev().name());
+        String fresh = queue.takeOver(t, () -> c.onAbandoned().repair(t.name()));
+        LOG.error("device {}: {} did not return within {} ms; probe worker {} abandoned, {} takes over (the stuck "
+                + "kthread's stack follows)", c.dev().name(), c.what(), c.timeoutNanos() / 1_000_000, t.name(), fresh,
+                stack);
+        report(StuckThreadReport.of(c.dev().name(), t.name(), c.what(), stack));
+    }
+
     /** Gives up on {@code t}: reported, marked on the device, replaced by a fresh standby for the next call. */
     private void abandon(CallThread t, DeviceImpl dev, String what, Duration timeout) {
         standby = null; // the next call gets a fresh kthread
@@ -218,6 +415,11 @@ final class DriverCalls {
                 return true;
             }
         }
+        for (Kthread w : abandonedWorkers) {
+            if (w.javaThread() == t) {
+                return true;
+            }
+        }
         return false;
     }
 
@@ -228,6 +430,7 @@ final class DriverCalls {
 
     void report(StuckThreadReport r) {
         abandoned.removeIf(a -> a.thread.state() == Kthread.State.EXITED); // abandoned calls that returned since
+        abandonedWorkers.removeIf(w -> w.state() == Kthread.State.EXITED);
         stuck.addLast(r);
         while (stuck.size() > MAX_STUCK_REPORTS) {
             stuck.pollFirst();
@@ -253,6 +456,17 @@ final class DriverCalls {
             }
         }
         abandoned.clear();
+        Kthread w = watchdog;
+        if (w != null) {
+            stopReporting(w, "driver call watchdog", stopTimeout);
+        }
+        for (Kthread a : abandonedWorkers) { // the same one bound as the abandoned call kthreads
+            if (a.state() != Kthread.State.EXITED) {
+                long left = Math.max(1_000_000L, end - System.nanoTime());
+                stopReporting(a, "abandoned probe worker", Duration.ofNanos(left));
+            }
+        }
+        abandonedWorkers.clear();
     }
 
     /** Bounded stop of a core kthread at shutdown; one that will not stop is reported and left behind. */

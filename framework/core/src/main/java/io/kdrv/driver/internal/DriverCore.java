@@ -56,6 +56,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
     public DriverCore(HostConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.queue = new ProbeQueue("kdrv-probe", "kdrv core");
+        calls.useQueue(queue); // driver calls run inline on the probe worker, under the watchdog
         this.binder = new DeviceBinder(devices, matcher, calls, states, queue, () -> this.config);
     }
 
@@ -366,7 +367,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
 
     private void doAddDriver(DriverEntry d) {
         DriverEntry old = matcher.add(d);
-        if (old != null) {
+        if (old != null && old != d) { // old == d: this item runs again after a hung probe (ProbeQueue.takeOver)
             LOG.error("driver {}: id already registered ({}); ignoring the second registration", d.id(), old.bundle());
             return;
         }
@@ -395,7 +396,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
             return;
         }
         d.removing = true;
-        List<DeviceImpl> affected = new ArrayList<>();
+        List<DeviceImpl> affected = queue.itemState(ArrayList::new); // kept if a hung remove re-runs this item
         for (DeviceImpl dev : devices.inOrder(DeviceBinder.BY_PROBE_REVERSED)) {
             if (dev.driver == d) {
                 affected.add(dev);
@@ -411,7 +412,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
     }
 
     private void doBoardGone() {
-        List<DeviceImpl> affected = new ArrayList<>();
+        List<DeviceImpl> affected = queue.itemState(ArrayList::new); // kept if a hung remove re-runs this item
         for (DeviceImpl dev : devices.inOrder(DeviceBinder.BY_PROBE_REVERSED)) {
             if (dev.state() == DeviceState.BOUND && dev.usesBoard()) {
                 affected.add(dev);

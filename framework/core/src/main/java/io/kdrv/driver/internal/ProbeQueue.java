@@ -2,11 +2,13 @@ package io.kdrv.driver.internal;
 
 import io.kdrv.kthread.Completion;
 import io.kdrv.kthread.Kthread;
-import io.kdrv.kthread.KthreadWork;
-import io.kdrv.kthread.KthreadWorker;
 import io.kdrv.kthread.WaitQueue;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,16 @@ import org.slf4j.LoggerFactory;
  *       errors (IllegalArgument/IllegalState) are not logged, they are the caller's to report;</li>
  *   <li>{@link #queueShutdown}: like {@code queue}, but still accepted after {@link #closeInputs()}.</li>
  * </ul>
+ *
+ * <p>Driver calls run on the worker itself, as Linux runs probe in the caller's context
+ * ({@link DriverCalls#callInline}): no hand-off to another kthread and back (benchmark 7). When a call overruns
+ * its bound, {@link DriverCalls}' watchdog gives the worker up: {@link #takeOver} starts a fresh worker kthread
+ * ({@code kdrv-probe/<n>}) that first runs the watchdog's repair of the stuck call (the device FAILED or UNBOUND,
+ * its resources released), then runs the stuck item again from its start, then the rest of the queue in order.
+ * Items are therefore written to be re-runnable: they derive what to do from the device model (a device already
+ * moved on is skipped, {@link #abandonedInCurrent} skips a probe that hung in this very item) and keep any list
+ * they build in {@link #itemState}. The abandoned kthread leaves as soon as the driver returns, without touching
+ * the model again ({@link RunnerAbandoned} unwinds it: no {@code finally} on the worker's path may touch the model).
  * Thread-safe.
  */
 final class ProbeQueue {
@@ -41,12 +53,27 @@ final class ProbeQueue {
         }
     }
 
+    /**
+     * Unwinds a worker kthread that the watchdog gave up on, once the driver call it was stuck in returns: a fresh
+     * worker has re-run its item meanwhile, so it must leave without touching the device model.
+     */
+    static final class RunnerAbandoned extends Error {
+        private static final long serialVersionUID = 1L;
+
+        RunnerAbandoned() {
+            super("probe worker abandoned after a driver call timeout", null, false, false);
+        }
+    }
+
     private final class Op<T> extends Pending implements Runnable {
         private final String what;
         private final boolean logExpectedErrors;
         private final Callable<T> body;
         private volatile T result;
         private volatile Throwable error;
+        // Survive a re-run after a take-over; touched by the worker only.
+        private Set<Object> abandonedIn;
+        private Object state;
 
         Op(String what, boolean logExpectedErrors, Callable<T> body) {
             this.what = what;
@@ -58,15 +85,16 @@ final class ProbeQueue {
         public void run() {
             try {
                 result = body.call();
+            } catch (RunnerAbandoned a) {
+                throw a; // not finished: the fresh worker runs this item again
             } catch (Throwable t) {
                 error = t;
                 boolean expected = t instanceof IllegalArgumentException || t instanceof IllegalStateException;
                 if (logExpectedErrors || !expected) {
                     LOG.error("kdrv core: {} failed", what, t);
                 }
-            } finally {
-                finish();
             }
+            finish();
         }
 
         void refuse() {
@@ -100,17 +128,77 @@ final class ProbeQueue {
         }
     }
 
-    private final KthreadWorker worker;
+    /** One worker kthread; replaced when the watchdog gives it up inside a driver call. */
+    private final class Runner {
+        final Kthread thread;
+        final Op<?> resume;       // the item the previous worker was stuck in: repaired, then run again first
+        final Runnable repair;
+
+        Runner(String name, Op<?> resume, Runnable repair) {
+            this.resume = resume;
+            this.repair = repair;
+            this.thread = Kthread.create(ProbeQueue.this::loop, this, "%s", name).owner(owner);
+        }
+    }
+
+    private final String name;
+    private final String owner;
+    private final ConcurrentLinkedQueue<Op<?>> ops = new ConcurrentLinkedQueue<>();
+    private final WaitQueue work = new WaitQueue();
+    private final AtomicInteger generation = new AtomicInteger(1);
     private final AtomicInteger pendingOps = new AtomicInteger();
     private final WaitQueue idle = new WaitQueue();
+    private volatile Runner runner;
+    private volatile Op<?> current;  // the item the worker runs; written by the worker (and a take-over) only
     private volatile boolean closed;
+    private volatile boolean stopping;
 
     /** Starts the worker kthread {@code name}. */
     ProbeQueue(String name, String owner) {
-        this.worker = KthreadWorker.create("%s", name);
-        worker.thread().owner(owner);
+        this.name = name;
+        this.owner = owner;
+        Runner r = new Runner(name, null, null);
+        this.runner = r;
+        r.thread.wakeUp();
     }
 
+    private int loop(Runner self) {
+        ProbeQueue q = this;
+        if (self.resume != null) {
+            q.current = self.resume;
+            try {
+                self.repair.run();
+            } catch (RunnerAbandoned a) {
+                return 0; // stuck again, in the repair: another worker has taken over
+            } catch (Throwable t) {
+                LOG.error("kdrv core: repair after an abandoned driver call in {} failed", self.resume.what, t);
+            }
+            try {
+                self.resume.run();
+            } catch (RunnerAbandoned a) {
+                return 0;
+            }
+            q.current = null;
+        }
+        for (;;) {
+            Op<?> op = q.ops.poll();
+            if (op == null) {
+                if (Kthread.shouldStop()) {
+                    return 0; // destroy(): the queue is drained
+                }
+                q.work.waitEvent(() -> !q.ops.isEmpty() || Kthread.shouldStop());
+                continue;
+            }
+            q.current = op;
+            try {
+                op.run();
+            } catch (RunnerAbandoned a) {
+                return 0;
+            }
+            q.current = null;
+            Thread.interrupted(); // a driver's stray interrupt must not leak into the next item
+        }
+    }
     /** Queues {@code body}; its failure is logged. Refused (a no-op) once inputs are closed. */
     Pending queue(String what, Runnable body) {
         return submit(new Op<Void>(what, true, () -> {
@@ -145,11 +233,16 @@ final class ProbeQueue {
             op.refuse();
             return op;
         }
-        try {
-            worker.queueWork(new KthreadWork(op));
-        } catch (IllegalStateException destroyed) {
+        if (stopping) {
             op.refuse();
+            return op;
         }
+        ops.offer(op);
+        if (stopping && ops.remove(op)) {
+            op.refuse(); // destroy() drained the queue before this offer
+            return op;
+        }
+        work.wakeUp();
         return op;
     }
 
@@ -176,16 +269,76 @@ final class ProbeQueue {
         return idle.waitEventInterruptibleTimeout(() -> pendingOps.get() == 0, timeout) > 0;
     }
 
+    /** Whether {@code t} is the live worker kthread (abandoned ones are {@link DriverCalls}' to know). */
     boolean isWorkerThread(Thread t) {
-        return t == worker.thread().javaThread();
+        return t == runner.thread.javaThread();
     }
 
+    /** The live worker kthread. */
     Kthread thread() {
-        return worker.thread();
+        return runner.thread;
     }
 
-    /** Destroys the worker; returns at once when its queue is empty. */
+    /**
+     * Gives up the worker kthread {@code stuck}, which hangs in a driver call of the current item: a fresh worker
+     * runs {@code repair}, then the current item again from its start, then the queue. Called by the watchdog
+     * only; {@code stuck} leaves by itself once the driver returns ({@link RunnerAbandoned}).
+     *
+     * @return the fresh worker's name, or null if {@code stuck} is not the live worker (nothing done)
+     */
+    synchronized String takeOver(Kthread stuck, Runnable repair) {
+        Runner r = runner;
+        if (r.thread != stuck) {
+            return null;
+        }
+        Runner fresh = new Runner(name + "/" + generation.incrementAndGet(), current, repair);
+        runner = fresh;
+        fresh.thread.wakeUp();
+        return fresh.thread.name();
+    }
+
+    /**
+     * Marks that the probe of {@code dev} was abandoned in the current item, so its re-run does not call the hung
+     * driver again. Worker only.
+     */
+    void markAbandonedInCurrent(Object dev) {
+        Op<?> op = current;
+        if (op != null) {
+            if (op.abandonedIn == null) {
+                op.abandonedIn = new HashSet<>();
+            }
+            op.abandonedIn.add(dev);
+        }
+    }
+
+    /** Whether the probe of {@code dev} was abandoned earlier in the current item (it runs again). Worker only. */
+    boolean abandonedInCurrent(Object dev) {
+        Op<?> op = current;
+        return op != null && op.abandonedIn != null && op.abandonedIn.contains(dev);
+    }
+
+    /**
+     * State of the current item that survives its re-run after a take-over (e.g. the devices it unbound and must
+     * probe again): created by {@code initial} on first use. Worker only.
+     */
+    @SuppressWarnings("unchecked")
+    <S> S itemState(Supplier<S> initial) {
+        Op<?> op = current;
+        if (op == null) {
+            return initial.get();
+        }
+        if (op.state == null) {
+            op.state = initial.get();
+        }
+        return (S) op.state;
+    }
+
+    /** Destroys the worker: it runs what is queued, then ends; returns once it has (at once when it is idle). */
     void destroy() {
-        worker.destroy();
+        stopping = true;
+        runner.thread.stop();
+        for (Op<?> op; (op = ops.poll()) != null;) {
+            op.refuse(); // queued after the worker's last look
+        }
     }
 }

@@ -122,8 +122,8 @@ class DriverCoreTest extends CoreTestBase {
         idle();
         core.nodeDeleted("p1");
         idle();
-        assertEquals(List.of("d/keys probe button0 on kdrv-call/1", "d/keys remove button0 on kdrv-call/1"), log,
-                "probe and remove ran on the one standby call kthread");
+        assertEquals(List.of("d/keys probe button0 on kdrv-probe", "d/keys remove button0 on kdrv-probe"), log,
+                "probe and remove ran on the probe worker itself, as Linux runs probe in the caller's context");
         assertEquals("device button0", owner.get());
         assertTrue(core.device("button0").isEmpty());
     }
@@ -137,8 +137,8 @@ class DriverCoreTest extends CoreTestBase {
         idle();
         core.nodeDeleted("p1");
         idle();
-        assertEquals(List.of("d/r probe r0 on kdrv-call/1", "d/r remove r0 on kdrv-call/1",
-                "released on kdrv-call/1"), log);
+        assertEquals(List.of("d/r probe r0 on kdrv-probe", "d/r remove r0 on kdrv-probe",
+                "released on kdrv-probe"), log, "no hand-off to another kthread");
     }
 
     @Test
@@ -149,7 +149,7 @@ class DriverCoreTest extends CoreTestBase {
         register(d, "x");
         core.nodeUpdated("p1", node("x0", "x"));
         idle();
-        assertTrue(thrown.get().getMessage().contains("kdrv-call/1"), thrown.get().getMessage());
+        assertTrue(thrown.get().getMessage().contains("kdrv-probe"), thrown.get().getMessage());
         assertEquals(DeviceState.BOUND, info("x0").state());
     }
 
@@ -210,7 +210,7 @@ class DriverCoreTest extends CoreTestBase {
         idle();
         assertEquals(DeviceState.DEFERRED, info("a").state());
         assertEquals(1, logMatching("released attempt").size());
-        assertEquals(2, Kthreads.liveCount(), "only kdrv-probe and kdrv-call/1: the deferred attempt's kthread was stopped");
+        assertEquals(2, Kthreads.liveCount(), "only kdrv-probe and kdrv-watchdog: the deferred attempt's kthread was stopped");
         core.nodeUpdated("p2", node("b", "trigger"));
         idle();
         assertEquals(DeviceState.BOUND, info("a").state());
@@ -305,11 +305,12 @@ class DriverCoreTest extends CoreTestBase {
         assertEquals(DeviceState.BOUND, info("f0").state(), "the next device was probed");
         assertEquals(List.of("stuck probe's early action released"), logMatching("released"));
         StuckThreadReport r = core.stuckThreads().getFirst();
-        assertEquals("kdrv-call/1", r.thread());
+        assertEquals("kdrv-probe", r.thread());
         assertEquals("s0", r.device());
         assertEquals("probe by driver d/stuck", r.what());
-        assertEquals(List.of("d/fine probe f0 on kdrv-call/2"), logMatching("d/fine probe"),
-                "a fresh standby call kthread replaced the abandoned one");
+        assertTrue(s0.reason().contains("kthread kdrv-probe abandoned"), s0.reason());
+        assertEquals(List.of("d/fine probe f0 on kdrv-probe/2"), logMatching("d/fine probe"),
+                "a fresh probe worker replaced the abandoned one");
         assertTrue(r.stack().stream().anyMatch(e -> e.getMethodName().equals("await")), r.stack().toString());
 
         hang.countDown();
@@ -451,9 +452,9 @@ class DriverCoreTest extends CoreTestBase {
         idle();
         assertTrue(core.removeDriver("d/hung-remove"));
         assertEquals(DeviceState.UNBOUND, info("x0").state());
-        assertEquals(List.of("released on kdrv-call/2"), logMatching("released"),
-                "the hung call kthread never releases; a fresh one does");
-        assertEquals("kdrv-call/1", core.stuckThreads().getFirst().thread());
+        assertEquals(List.of("released on kdrv-probe/2"), logMatching("released"),
+                "the hung probe worker never releases; the fresh one does");
+        assertEquals("kdrv-probe", core.stuckThreads().getFirst().thread());
         assertEquals("remove by driver d/hung-remove", core.stuckThreads().getFirst().what());
     }
 
@@ -476,11 +477,11 @@ class DriverCoreTest extends CoreTestBase {
         register(d, "leaky");
         core.nodeUpdated("p1", node("l0", "leaky"));
         idle();
-        assertEquals(baseline + 1 + 3, Kthreads.liveCount(), "kdrv-call/1 and the driver's 3 kthreads");
+        assertEquals(baseline + 1 + 3, Kthreads.liveCount(), "kdrv-watchdog and the driver's 3 kthreads");
         assertEquals(3, Kthreads.list().stream().filter(k -> "device l0".equals(k.owner())).count());
         core.nodeDeleted("p1");
         idle();
-        assertEquals(baseline + 1, Kthreads.liveCount(), "only the standby call kthread is left");
+        assertEquals(baseline + 1, Kthreads.liveCount(), "only the watchdog is left");
         assertEquals(List.of("work ran"), logMatching("work ran"), "queued work drained before the worker stopped");
     }
 
@@ -535,7 +536,7 @@ class DriverCoreTest extends CoreTestBase {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> kept.get().addAction(() -> { }));
         assertTrue(e.getMessage().contains("k0") && e.getMessage().contains("UNBOUND"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> kept.get().kthreadRun(x -> 0, null, "nope"));
-        assertEquals(2, Kthreads.liveCount(), "kdrv-probe and kdrv-call/1");
+        assertEquals(2, Kthreads.liveCount(), "kdrv-probe and kdrv-watchdog");
     }
 
     // ------------------------------------------------------------------------------------------------ nodes

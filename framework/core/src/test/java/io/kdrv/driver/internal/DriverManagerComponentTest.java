@@ -137,7 +137,7 @@ class DriverManagerComponentTest {
         assertEquals("acme.drivers/acme.keys", bound.getProperty("driver"));
 
         component.removeDriver(keys, keysRef); // returns once remove has run
-        assertEquals(List.of("keys probe button0 on kdrv-call/1", "keys remove button0 on kdrv-call/1"), log);
+        assertEquals(List.of("keys probe button0 on kdrv-probe", "keys remove button0 on kdrv-probe"), log);
         assertEquals("kdrv/device/UNBOUND", events.getLast().getTopic());
 
         nodes.deleted("kdrv.device~button0");
