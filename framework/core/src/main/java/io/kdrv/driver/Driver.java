@@ -8,11 +8,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p>The driver manager serialises every {@link #probe} and {@link #remove} on its single probe worker kthread
  * ({@code kdrv-probe}): one call at a time, never on an OSGi event thread and never concurrently for one driver
- * instance. Each call runs on the core's standby call kthread ({@code kdrv-call/<n>}, owner {@code device <name>}
- * while it runs) that the probe worker waits for with a timeout (configuration {@code probe.timeout.ms}, default
- * 30 s): a probe that does not return in time fails the device with a message naming device and driver, its
- * kthread is reported with its stack and abandoned, a fresh call kthread takes over, and other devices keep being
- * probed.
+ * instance. Each call runs on the probe worker itself (owner {@code device <name>} while it runs), as Linux runs
+ * probe in the caller's context, under a watchdog bound (configuration {@code probe.timeout.ms}, default 30 s): a
+ * probe that does not return in time fails the device with a message naming device and driver, the stuck kthread
+ * is reported with its stack and abandoned, a fresh probe worker ({@code kdrv-probe/<n>}) takes over, and other
+ * devices keep being probed in order.
  * Everything a driver acquires through the {@link Device} during probe (kthreads, workers, GPIO lines, IRQs, I2C
  * handles, actions) is device-managed: it is released in reverse order after {@code remove} returns, or right away
  * when {@code probe} fails, so a driver that forgets a thread leaks nothing.

@@ -175,6 +175,7 @@ final class DriverCalls {
     private final WaitQueue watch = new WaitQueue();
     private volatile Kthread watchdog;
     private volatile long watchdogWakeAt = UNTIL_WOKEN;   // when the watchdog looks next
+    private volatile long lingerHint;                     // the bound of the call that woke the watchdog
     private final Set<Kthread> abandonedWorkers = ConcurrentHashMap.newKeySet();
 
     private final AtomicInteger generation = new AtomicInteger();
@@ -317,6 +318,7 @@ final class DriverCalls {
     private void nudge(InlineCall c) {
         long at = watchdogWakeAt;
         if (at == UNTIL_WOKEN || c.deadline() - at < 0) {
+            lingerHint = c.timeoutNanos(); // even if c has returned by the time the watchdog runs, it stays on watch
             watch.wakeUp();
         }
     }
@@ -345,10 +347,11 @@ final class DriverCalls {
                 }
                 until = c.deadline();
                 linger = c.timeoutNanos();
-            } else if (linger > 0) {
+            } else if (linger > 0 || (linger = self.lingerHint) > 0) {
                 // on watch for one more bound: calls starting meanwhile have later deadlines and need no wake-up
                 until = now + linger;
                 linger = 0;
+                self.lingerHint = 0;
             } else {
                 until = UNTIL_WOKEN;
             }

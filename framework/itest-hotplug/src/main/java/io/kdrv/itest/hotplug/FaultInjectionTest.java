@@ -208,10 +208,10 @@ class FaultInjectionTest extends HotplugTestBase {
             assertTrue(failed.reason().contains("hp-blocked"), failed::toString);
             awaitState("hp-after-blocked", DeviceState.BOUND);
             LogCapture.await(mark, "device hp-blocked:", "probe by driver", "did not return within 300 ms", "abandoned");
-            // the abandoned call kthread finishes its 2 s block and ends (a fresh standby took over meanwhile); the
-            // fixture's leak check waits for that
-            Await.until("abandoned call kthread of hp-blocked exits", () -> Kthreads.list().stream()
-                    .noneMatch(k -> k.name().startsWith("kdrv-call/") && "device hp-blocked".equals(k.owner())));
+            // the abandoned probe worker finishes its 2 s block and ends (a fresh kdrv-probe/<n> took over
+            // meanwhile); the fixture's leak check waits for that
+            Await.until("abandoned probe worker of hp-blocked exits", () -> Kthreads.list().stream()
+                    .noneMatch(k -> k.name().startsWith("kdrv-probe") && "device hp-blocked".equals(k.owner())));
 
             // fixing the bound retries the device that failed because of it (it used to stay FAILED)
             long fixed = LogCapture.mark();

@@ -151,7 +151,7 @@ abstract class HotplugTestBase {
 
     // ------------------------------------------------------------------------------------------ kthreads, lines
 
-    /** Live kthreads owned by a test device (irq/N-hp-*, a kdrv-call/N while it runs a call), or testdrv/*. */
+    /** Live kthreads owned by a test device (irq/N-hp-*, the probe worker while it runs a call), or testdrv/*. */
     static List<KthreadInfo> testKthreads() {
         return Kthreads.list().stream()
                 .filter(k -> (k.owner() != null && k.owner().startsWith("device " + PREFIX))
