@@ -377,11 +377,12 @@ final class DriverCalls {
         abandonedWorkers.add(t);
         c.dev().abandon(t.javaThread());
         Throwable stack = stackOf(t, "kthread " + t.name() + " stuck in " + c.what() + " of device " + c.dev().name());
+        // reported before the take-over: whoever sees the repair's outcome (the device FAILED) sees the report
+        report(StuckThreadReport.of(c.dev().name(), t.name(), c.what(), stack));
         String fresh = queue.takeOver(t, () -> c.onAbandoned().repair(t.name()));
         LOG.error("device {}: {} did not return within {} ms; probe worker {} abandoned, {} takes over (the stuck "
                 + "kthread's stack follows)", c.dev().name(), c.what(), c.timeoutNanos() / 1_000_000, t.name(), fresh,
                 stack);
-        report(StuckThreadReport.of(c.dev().name(), t.name(), c.what(), stack));
     }
 
     /** Gives up on {@code t}: reported, marked on the device, replaced by a fresh standby for the next call. */

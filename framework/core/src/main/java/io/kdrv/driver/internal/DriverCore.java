@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link ProbeQueue}: the serial probe worker {@code kdrv-probe}; every model change is one item on it, so
  *       nodes, drivers and bindings change one at a time in submission order;</li>
  *   <li>{@link DeviceBinder}: really_probe / device_release_driver / the deferred-probe trigger;</li>
- *   <li>{@link DriverCalls}: each driver call (probe, remove, devres release) on a standby call kthread, waited for
- *       with a timeout ({@link HostConfig}); a driver that never returns is reported and abandoned;</li>
+ *   <li>{@link DriverCalls}: each driver call (probe, remove, devres release) runs on the probe worker under a
+ *       watchdog bound ({@link HostConfig}); a driver that never returns is reported, its kthread abandoned, and a
+ *       fresh worker takes over ({@link ProbeQueue#takeOver});</li>
  *   <li>{@link DeviceRegistry} (devices and rejected nodes), {@link DriverMatcher} (drivers and matching),
  *       {@link DeviceStateMachine} (the one table of allowed state transitions).</li>
  * </ul>
