@@ -153,6 +153,25 @@ class ProbeTakeOverTest extends CoreTestBase {
         assertEquals(1, logMatching("d/x probe x0").size());
     }
 
+    @Test
+    void aBurstOfDriverCallsWakesTheWatchdogOnlyWhenItHasNoDeadline() {
+        driver("d/quick", "quick");
+        for (int i = 0; i < 50; i++) {
+            core.nodeUpdated("q" + i, node("q" + i, "quick"));
+        }
+        idle();
+        for (int i = 0; i < 50; i++) {
+            core.nodeDeleted("q" + i);
+        }
+        idle();
+        assertEquals(50, logMatching("d/quick remove").size());
+        long wakeups = Kthreads.list().stream().filter(k -> k.name().equals("kdrv-watchdog"))
+                .mapToLong(KthreadInfo::wakeups).sum();
+        // 150 calls (probe; remove + devres release) within one 20 s bound: the first wakes it, the later ones have
+        // later deadlines than the one it sleeps until, so arming them is a volatile write and no wake-up
+        assertTrue(wakeups <= 3, "watchdog woken " + wakeups + " times");
+    }
+
     private static boolean live(String name) {
         return Kthreads.list().stream().map(KthreadInfo::name).anyMatch(name::equals);
     }
