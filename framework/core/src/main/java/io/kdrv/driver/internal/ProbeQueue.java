@@ -8,8 +8,8 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,6 +162,7 @@ final class ProbeQueue {
         r.thread.wakeUp();
     }
 
+    /** A worker kthread: the item it resumes after a take-over, if any, then the queue in order. */
     private int loop(Runner self) {
         ProbeQueue q = this;
         if (self.resume != null) {
