@@ -1,6 +1,7 @@
 package io.kdrv.board;
 
 import com.pi4j.context.Context;
+import java.util.Optional;
 
 /**
  * A hardware platform the board can run on: it builds an explicit Pi4J {@link Context} (no ServiceLoader
@@ -37,4 +38,13 @@ public interface BoardPlatform {
      *                        initialise on this machine
      */
     Context newContext();
+
+    /**
+     * The platform's 1-Wire buses, if it has any (Pi4J has no 1-Wire type, so they are not in the context).
+     *
+     * @return the buses, empty by default
+     */
+    default Optional<W1Bus> w1Bus() {
+        return Optional.empty();
+    }
 }

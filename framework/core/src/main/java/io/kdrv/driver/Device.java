@@ -5,6 +5,7 @@ import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import com.pi4j.io.spi.Spi;
+import com.pi4j.io.serial.Serial;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadWorker;
 import io.kdrv.kthread.ThreadFn;
@@ -297,6 +298,38 @@ public interface Device {
      * @throws IllegalArgumentException a line count outside {@code 1..256}
      */
     GpioChip registerGpioController(GpioController controller);
+
+    // ---- devres: UART and 1-Wire ----
+
+    /**
+     * The serial port of node keys {@link SerialKeys} ({@code serial-device}, {@code baud}, {@code data-bits},
+     * {@code parity}, {@code stop-bits}, {@code flow-control}, {@code read-timeout-ms}), opened raw (no echo, no line
+     * editing, no CR/LF translation) with that framing. Claimed for this device by device path (a second claim
+     * fails naming the owner) and closed on remove or probe failure.
+     *
+     * <p>Reads are bounded: {@code read(buf, off, len)} waits at most {@code read-timeout-ms} for the first byte,
+     * then returns what has arrived (up to {@code len}), 0 on timeout; {@code read()} returns -1 on timeout. Both
+     * return early (0 / -1) when the calling kthread is asked to stop. {@code write} blocks until the bytes are
+     * handed to the driver (bounded; a port held back by flow control fails naming the device).
+     *
+     * @throws DeviceConfigException naming this device and the key: a bad path, baud, framing or flow word
+     * @throws IllegalStateException the port is claimed by another device (named)
+     * @throws RuntimeException (the board's {@code BoardException}) the port cannot be opened: the message names the device
+     *         node and says what to check (missing node, permissions, UART not enabled)
+     */
+    Serial serial() throws ProbeDeferredException;
+
+    /**
+     * The 1-Wire slave of node key {@code w1-id} (optionally on the master of {@code w1-master}; see
+     * {@link W1Keys}). Claimed for this device by id (a second claim fails naming the owner) and released on remove
+     * or probe failure: afterwards every call on it throws {@link IllegalStateException}.
+     *
+     * @throws DeviceConfigException naming this device and the key: a malformed id or master
+     * @throws IllegalStateException the slave is claimed by another device (named)
+     * @throws IllegalArgumentException no such slave on the bus (message names the id, the master and where it
+     *         looked)
+     */
+    W1Slave w1() throws ProbeDeferredException;
 
     // ---- devres: sensor channels ----
 

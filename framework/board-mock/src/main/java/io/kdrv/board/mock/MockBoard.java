@@ -10,9 +10,13 @@ import io.kdrv.board.Boards;
 import io.kdrv.board.KdrvBoard;
 import io.kdrv.board.LineSimulator;
 import io.kdrv.driver.LineConfig;
+import io.kdrv.board.W1Bus;
+import io.kdrv.board.mock.internal.MockW1Bus;
 import io.kdrv.board.mock.internal.PwmSim;
 import io.kdrv.board.mock.internal.RegisterI2CProvider;
 import io.kdrv.board.mock.internal.SimPwmProvider;
+import io.kdrv.board.mock.internal.SimSerial;
+import io.kdrv.board.mock.internal.SimSerialProvider;
 import io.kdrv.board.mock.internal.SimHooks;
 import io.kdrv.board.mock.internal.SimInput;
 import io.kdrv.board.mock.internal.SimInputProvider;
@@ -26,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -67,6 +72,12 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>SPI: {@link #attachSpi} an {@link SpiChip} at a bus/chip select; drivers reach it through Pi4J's
  *       {@code Spi}, one chip transfer per Pi4J transfer (chip select asserted for its length). Every transfer is
  *       recorded ({@link #spiTransfers}); where no chip is attached MISO floats and reads zeros.</li>
+    }
+
+ *   <li>UART: {@link #serialPeer} is the scripted far end of a serial device path (expect these bytes, reply
+ *       those; traffic recorded); opening a path without a peer fails naming it.</li>
+ *   <li>1-Wire: {@link #attachW1} a {@link W1Model} to a bus master; a detached or absent model gives no
+ *       presence pulse.</li>
  * </ul>
  * Wrong use (a line the board does not have, driving an output, no chip at an address) throws
  * {@link IllegalArgumentException} or {@link IllegalStateException} naming the line or bus/address.
@@ -83,6 +94,8 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
     private final Hooks hooks = new Hooks();
     private final SpiSim spi = new SpiSim();
     private final PwmSim pwms = new PwmSim();
+    private final Map<String, SerialPeer> serialPeers = new ConcurrentHashMap<>();
+    private final MockW1Bus w1 = new MockW1Bus();
     private Context context; // guarded by this
 
     /** A mock board with {@value #DEFAULT_LINES} lines. */
@@ -133,6 +146,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
                 .add(new SimInputProvider(hooks), new SimOutputProvider(hooks), new RegisterI2CProvider(hooks))
                 .add(new SimSpiProvider(spi))
                 .add(new SimPwmProvider(pwms))
+                .add(new SimSerialProvider(this::serialFar))
                 .build();
         return context;
     }
@@ -553,6 +567,58 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
     public boolean awaitPwm(int chip, int channel, java.util.function.Predicate<PwmChange> state, Duration timeout)
             throws InterruptedException {
         return pwms.await(chip, channel, Objects.requireNonNull(state, "state"), timeout);
+    }
+
+    // ------------------------------------------------------------------------------------------ UART
+
+    /**
+     * The scripted far end of serial device {@code path} (created on first use, kept across opens): see
+     * {@link SerialPeer}. A driver can open only paths that have a peer.
+     */
+    public SerialPeer serialPeer(String path) {
+        Objects.requireNonNull(path, "path");
+        return serialPeers.computeIfAbsent(path, SerialPeer::new);
+    }
+
+    private SimSerial.Far serialFar(String path) {
+        SerialPeer p = serialPeers.get(path);
+        return p == null ? null : p.far();
+    }
+
+    // ------------------------------------------------------------------------------------------ 1-Wire
+
+    /** The master {@link #attachW1(W1Model)} uses, named like the Linux kernel's first master. */
+    public static final String DEFAULT_W1_MASTER = "w1_bus_master1";
+
+    /** {@link #attachW1(String, W1Model)} on {@value #DEFAULT_W1_MASTER}. */
+    public <M extends W1Model> M attachW1(M model) {
+        return attachW1(DEFAULT_W1_MASTER, model);
+    }
+
+    /**
+     * Attaches a simulated 1-Wire slave to bus {@code master}.
+     *
+     * @return {@code model}
+     * @throws IllegalArgumentException a malformed id
+     * @throws IllegalStateException    a slave with the same id is attached (the error names its master)
+     */
+    public <M extends W1Model> M attachW1(String master, M model) {
+        w1.attach(master, model);
+        return model;
+    }
+
+    /**
+     * Detaches 1-Wire slave {@code id}: later transactions with it fail as absent.
+     *
+     * @return the detached model
+     */
+    public W1Model detachW1(String id) {
+        return w1.detach(id);
+    }
+
+    @Override
+    public Optional<W1Bus> w1Bus() {
+        return Optional.of(w1);
     }
 
     // ------------------------------------------------------------------------------------------ lines

@@ -13,6 +13,8 @@ import com.pi4j.io.i2c.I2C;
 import com.pi4j.io.i2c.I2CProvider;
 import com.pi4j.io.spi.Spi;
 import com.pi4j.io.pwm.Pwm;
+import com.pi4j.io.serial.Serial;
+import com.pi4j.io.serial.SerialProvider;
 import com.pi4j.provider.Provider;
 import io.kdrv.driver.PwmState;
 import io.kdrv.board.BoardException;
@@ -20,6 +22,9 @@ import io.kdrv.board.BoardPlatform;
 import io.kdrv.board.I2cInfo;
 import io.kdrv.board.KdrvBoard;
 import io.kdrv.board.LineInfo;
+import io.kdrv.board.W1Bus;
+import io.kdrv.driver.W1Slave;
+import io.kdrv.driver.spi.SerialSettings;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
@@ -64,6 +69,7 @@ public final class PinBoard implements KdrvBoard {
     private boolean closed;                                         // guarded by lock
     private final SpiClaims spi;                                    // its own lock
     private final PwmClaims pwm;                                    // its own lock
+    private final PortClaims ports = new PortClaims();              // serial ports, 1-Wire slaves
 
     private PinBoard(BoardPlatform platform, Context pi4j, IrqSettings irqSettings) {
         this.platform = platform;
@@ -237,6 +243,79 @@ public final class PinBoard implements KdrvBoard {
         }
         ThreadedIrq started = irq;
         return new ClaimHandle<>(started, started::free);
+    }
+
+    // ------------------------------------------------------------------------------------------ UART, 1-Wire
+
+    @Override
+    public Handle<Serial> openSerial(Device owner, SerialSettings settings) {
+        String dev = deviceName(owner);
+        Objects.requireNonNull(settings, "settings");
+        String path = settings.device();
+        // /dev/serial0 is a link to ttyAMA0 or ttyS0: both names must meet at one claim.
+        String key = "serial:" + realPath(path);
+        return ports.claim(key, "serial port " + path, dev, () -> {
+            SerialProvider provider;
+            try {
+                provider = pi4j.providers().get(com.pi4j.io.IOType.SERIAL);
+            } catch (RuntimeException e) {
+                throw new BoardException(platform.name(), "device " + dev + ": platform " + platform.name()
+                        + " has no serial provider in its Pi4J context", e);
+            }
+            Serial port;
+            try {
+                port = provider.create(Serial.newConfigBuilder(pi4j)
+                        .id("kdrv-serial" + path.replace('/', '-'))
+                        .name(dev + " serial " + path)
+                        .device(path)
+                        .baud(settings.baud())
+                        .dataBits(settings.dataBits())
+                        .parity(settings.parity())
+                        .stopBits(settings.stopBits())
+                        .flowControl(settings.flowControl())
+                        .load(Map.of(SERIAL_READ_TIMEOUT_MS, Long.toString(settings.readTimeout().toMillis())))
+                        .build());
+            } catch (BoardException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new BoardException(platform.name(), "cannot open serial port " + settings + " for device "
+                        + dev + ": " + e.getMessage(), e);
+            }
+            LOG.info("kdrv board: device {} opened serial port {}", dev, settings);
+            return port;
+        }, this::shutdownIo);
+    }
+
+    /** Pi4J config property carrying {@link SerialSettings#readTimeout()} to the platform's serial provider. */
+    public static final String SERIAL_READ_TIMEOUT_MS = "kdrv.read-timeout-ms";
+
+    private static String realPath(String path) {
+        try {
+            return java.nio.file.Path.of(path).toRealPath().toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return path; // not there (mock board) or unreadable: the open names the problem
+        }
+    }
+
+    @Override
+    public Handle<W1Slave> openW1(Device owner, String master, String id) {
+        String dev = deviceName(owner);
+        String checked = W1Slave.checkId(id);
+        W1Bus bus = platform.w1Bus().orElseThrow(() -> new UnsupportedOperationException("device " + dev
+                + ": board platform " + platform.name() + " has no 1-Wire bus"));
+        Handle<ClaimedW1Slave> h = ports.claim("w1:" + checked, "1-Wire slave " + checked, dev,
+                () -> new ClaimedW1Slave(bus.find(master, checked), dev), ClaimedW1Slave::release);
+        return new Handle<>() {
+            @Override
+            public W1Slave get() {
+                return h.get();
+            }
+
+            @Override
+            public void close() {
+                h.close();
+            }
+        };
     }
 
     private void irqFreed(GpioClaim claim, ThreadedIrq irq) {
@@ -540,6 +619,7 @@ public final class PinBoard implements KdrvBoard {
         }
         spi.close();
         pwm.close();
+        ports.closeAll();
         shutdownQuietly(pi4j);
     }
 

@@ -5,6 +5,7 @@ import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import com.pi4j.io.spi.Spi;
+import com.pi4j.io.serial.Serial;
 import io.kdrv.driver.Binding;
 import io.kdrv.driver.ControllerRef;
 import io.kdrv.driver.Device;
@@ -24,9 +25,11 @@ import io.kdrv.driver.ProbeDeferredException;
 import io.kdrv.driver.Sensor;
 import io.kdrv.driver.SensorChannel;
 import io.kdrv.driver.SensorPoll;
+import io.kdrv.driver.W1Slave;
 import io.kdrv.driver.spi.Board;
 import io.kdrv.driver.spi.SpiSettings;
 import io.kdrv.driver.spi.ControllerLine;
+import io.kdrv.driver.spi.SerialSettings;
 import io.kdrv.kthread.Completion;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadStopTimeoutException;
@@ -866,6 +869,29 @@ final class DeviceImpl implements Device {
         }
         PwmControllers.Entry e = pwmControllers.register(name, controller, channels);
         register(d, "PWM controller (" + channels + " channels)", () -> pwmControllers.unregister(e), null);
+    }
+
+    // ------------------------------------------------------------------------------------------------ UART, 1-Wire
+
+    @Override
+    public Serial serial() throws ProbeDeferredException {
+        Devres d = active("serial");
+        SerialSettings settings = DeviceClassNodes.serial(name, this::valueOrDeclared);
+        Board.Handle<Serial> h = board().openSerial(this, settings);
+        Serial port = h.get();
+        registerBoard(d, "serial " + settings.device(), h::close, port);
+        return port;
+    }
+
+    @Override
+    public W1Slave w1() throws ProbeDeferredException {
+        Devres d = active("w1");
+        String id = DeviceClassNodes.w1Id(name, this::valueOrDeclared);
+        String master = DeviceClassNodes.w1Master(name, this::valueOrDeclared);
+        Board.Handle<W1Slave> h = board().openW1(this, master, id);
+        W1Slave slave = h.get();
+        registerBoard(d, "w1 " + id, h::close, slave);
+        return slave;
     }
 
     // ------------------------------------------------------------------------------------------------ driver data

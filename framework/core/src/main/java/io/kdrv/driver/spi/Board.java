@@ -5,11 +5,13 @@ import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import com.pi4j.io.spi.Spi;
+import com.pi4j.io.serial.Serial;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.Edge;
 import io.kdrv.driver.Irq;
 import io.kdrv.driver.IrqHandler;
 import io.kdrv.driver.LineConfig;
+import io.kdrv.driver.W1Slave;
 import java.time.Duration;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -111,5 +113,28 @@ public interface Board {
     default Handle<DigitalOutput> openOutput(Device owner, ControllerLine line, LineConfig config,
             DigitalState offState) {
         throw new UnsupportedOperationException("board " + platform() + " does not support driver GPIO controllers");
+    }
+
+    /**
+     * Claims the serial port {@code settings.device()} for {@code owner} (one claimant per port; the error names
+     * the owner) and opens it raw with {@code settings}' framing. Closing the handle closes the port.
+     *
+     * @throws UnsupportedOperationException this board has no serial ports (the default)
+     */
+    default Handle<Serial> openSerial(Device owner, SerialSettings settings) {
+        throw new UnsupportedOperationException("device " + owner.name() + ": board platform " + platform()
+                + " has no serial ports");
+    }
+
+    /**
+     * Claims 1-Wire slave {@code id} for {@code owner} (one claimant per slave; the error names the owner).
+     * Closing the handle releases it: later calls on the slave throw {@link IllegalStateException}.
+     *
+     * @param master the bus master to look on, null for any
+     * @throws UnsupportedOperationException this board has no 1-Wire bus (the default)
+     */
+    default Handle<W1Slave> openW1(Device owner, String master, String id) {
+        throw new UnsupportedOperationException("device " + owner.name() + ": board platform " + platform()
+                + " has no 1-Wire bus");
     }
 }

@@ -1,0 +1,39 @@
+package io.kdrv.board.mock;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * A simulated 1-Wire slave for the mock board ({@link MockBoard#attachW1}): the bus does the reset and MATCH ROM
+ * (a slave that is not {@link #present()} gives no presence pulse, and the transaction fails naming it), then
+ * hands the model the rest of the transaction. Models are built from the datasheet: a function-command state
+ * machine over the chip's memory, not canned replies.
+ *
+ * <p>Implementations must be thread-safe; the bus serialises the transactions of one master.
+ */
+public interface W1Model {
+    /** @return the slave id, e.g. {@code 28-00000abcdef0} (its ROM code's family and serial number) */
+    String id();
+
+    /** @return whether the slave answers a reset with a presence pulse (false: unplugged, broken wire) */
+    default boolean present() {
+        return true;
+    }
+
+    /**
+     * The function-command part of one transaction, after reset and MATCH ROM: the master writes {@code write},
+     * then reads {@code readLength} bytes (an idle bus reads 0xFF).
+     *
+     * @return exactly {@code readLength} bytes
+     * @throws IOException a simulated bus fault
+     */
+    byte[] transaction(byte[] write, int readLength) throws IOException;
+
+    /**
+     * A ready-made kernel file of this slave (what a Linux family driver would offer), for drivers that read
+     * those; none by default.
+     */
+    default Optional<String> attribute(String name) {
+        return Optional.empty();
+    }
+}
