@@ -5,6 +5,7 @@ import io.kdrv.board.Boards;
 import io.kdrv.board.linux.internal.ChipSelector;
 import io.kdrv.board.linux.internal.LinuxBoardPlatform;
 import io.kdrv.board.linux.internal.SysfsPwm;
+import io.kdrv.board.linux.internal.SysfsW1;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -80,8 +81,18 @@ public final class LinuxPlatforms {
      *                 name ({@code fe20c000.pwm}, {@code 1f00098000.pwm}); empty: every {@code pwmchipN} by number
      */
     public static BoardPlatform chip(String name, String chip, Path devDir, Path pwmDir, List<String> pwmChips) {
+        return chip(name, chip, devDir, pwmDir, pwmChips, SysfsW1.DEFAULT_ROOT);
+    }
+
+    /**
+     * {@link #chip(String, String, Path, Path, List)} with the kernel's 1-Wire devices in {@code w1Root} (normally
+     * {@code /sys/bus/w1/devices}).
+     */
+    public static BoardPlatform chip(String name, String chip, Path devDir, Path pwmDir, List<String> pwmChips,
+            Path w1Root) {
         ChipSelector selector = new ChipSelector(name, devDir, ChipSelector.kernelInfo());
         return new LinuxBoardPlatform(name, () -> selector.select(chip), devDir.toString(),
-                new SysfsPwm(name, pwmDir, pwmChips, List.of()));
+                new SysfsPwm(name, pwmDir, pwmChips, List.of()), w1Root);
     }
+
 }

@@ -4,22 +4,25 @@ import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import io.kdrv.board.BoardException;
 import io.kdrv.board.BoardPlatform;
+import io.kdrv.board.W1Bus;
 import io.kdrv.board.linux.GpioChip;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * A {@link BoardPlatform} on the Linux uAPI: its Pi4J context has kdrv's GPIO v2 input and output providers on
- * one chip, kdrv's I2C provider on {@code /dev/i2c-N} and its SPI provider on {@code /dev/spidevB.C}. The chip
- * is chosen each time a context is built (it may
- * have appeared since), and its line count becomes {@link #lineCount()}.
+ * one chip, kdrv's I2C provider on {@code /dev/i2c-N}, its SPI provider on {@code /dev/spidevB.C} and its
+ * serial provider (termios); 1-Wire comes from sysfs ({@link SysfsW1}). The chip is chosen each time a context
+ * is built (it may have appeared since), and its line count becomes {@link #lineCount()}.
  */
 public final class LinuxBoardPlatform implements BoardPlatform {
     private final String name;
     private final Supplier<Path> chipChooser;
     private final String i2cDevDir;
     private final SysfsPwm pwm;
+    private final SysfsW1 w1;
     private volatile int lineCount;
     private volatile String description;
 
@@ -34,10 +37,19 @@ public final class LinuxBoardPlatform implements BoardPlatform {
 
     /** @param pwm the PWM chips of the context's {@code linux-pwm} provider */
     public LinuxBoardPlatform(String name, Supplier<Path> chipChooser, String i2cDevDir, SysfsPwm pwm) {
+        this(name, chipChooser, i2cDevDir, pwm, SysfsW1.DEFAULT_ROOT);
+    }
+
+    /**
+     * @param pwm    the PWM chips of the context's {@code linux-pwm} provider
+     * @param w1Root where the kernel's 1-Wire devices are, normally {@code /sys/bus/w1/devices}
+     */
+    public LinuxBoardPlatform(String name, Supplier<Path> chipChooser, String i2cDevDir, SysfsPwm pwm, Path w1Root) {
         this.pwm = Objects.requireNonNull(pwm, "pwm");
         this.name = Objects.requireNonNull(name, "name");
         this.chipChooser = Objects.requireNonNull(chipChooser, "chipChooser");
         this.i2cDevDir = Objects.requireNonNull(i2cDevDir, "i2cDevDir");
+        this.w1 = new SysfsW1(name, Objects.requireNonNull(w1Root, "w1Root"));
     }
 
     @Override
@@ -77,6 +89,7 @@ public final class LinuxBoardPlatform implements BoardPlatform {
                             new LinuxI2CProvider(name, i2cDevDir))
                     .add(new LinuxSpiProvider(name, i2cDevDir)) // spidevB.C live next to i2c-N
                     .add(new LinuxPwmProvider(name, pwm)) // /sys/class/pwm
+                    .add(new LinuxSerialProvider(name))
                     .build();
         } catch (RuntimeException | LinkageError e) {
             chip.close();
@@ -88,5 +101,10 @@ public final class LinuxBoardPlatform implements BoardPlatform {
     public String toString() {
         String d = description;
         return "BoardPlatform[" + name + (d == null ? "" : ": " + d) + "]";
+    }
+
+    @Override
+    public Optional<W1Bus> w1Bus() {
+        return Optional.of(w1);
     }
 }

@@ -2,8 +2,10 @@ package io.kdrv.board.linux.internal;
 
 import com.pi4j.context.Context;
 import io.kdrv.board.BoardPlatform;
+import io.kdrv.board.W1Bus;
 import io.kdrv.board.linux.LinuxPlatforms;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,7 +30,8 @@ public final class LinuxPlatformComponent implements BoardPlatform {
     @Activate
     void activate(BundleContext bc, LinuxPlatformConfig config) {
         delegate = LinuxPlatforms.chip(LinuxPlatforms.LINUX, chipSpec(config.chip(), bc.getProperty(CHIP_PROPERTY)),
-                Path.of(config.dev_dir()), Path.of(config.pwm_dir()), java.util.List.of(config.pwm_chips()));
+                Path.of(config.dev_dir()), Path.of(config.pwm_dir()), java.util.List.of(config.pwm_chips()),
+                Path.of(config.w1_root()));
     }
 
     static String chipSpec(String configured, String property) {
@@ -54,6 +57,11 @@ public final class LinuxPlatformComponent implements BoardPlatform {
     @Override
     public Context newContext() {
         return delegate.newContext();
+    }
+
+    @Override
+    public Optional<W1Bus> w1Bus() {
+        return delegate.w1Bus();
     }
 
     @Override

@@ -22,4 +22,8 @@ public @interface LinuxPlatformConfig {
     @AttributeDefinition(name = "PWM chips", description = "Board PWM chip N is entry N: a number (0, pwmchip0) or "
             + "a device name (fe20c000.pwm, 1f00098000.pwm). Empty: every pwmchipN by number.", required = false)
     String[] pwm_chips() default {};
+
+    @AttributeDefinition(name = "1-Wire devices",
+            description = "Where the kernel's 1-Wire masters and slaves are (w1_bus_masterN, ff-ssssssssssss).")
+    String w1_root() default "/sys/bus/w1/devices";
 }

@@ -2,8 +2,10 @@ package io.kdrv.board.linux.internal;
 
 import com.pi4j.context.Context;
 import io.kdrv.board.BoardPlatform;
+import io.kdrv.board.W1Bus;
 import io.kdrv.board.Boards;
 import io.kdrv.board.linux.LinuxPlatforms;
+import java.util.Optional;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -27,6 +29,11 @@ public final class RaspberryPiPlatformComponent implements BoardPlatform {
     @Override
     public Context newContext() {
         return delegate.newContext();
+    }
+
+    @Override
+    public Optional<W1Bus> w1Bus() {
+        return delegate.w1Bus();
     }
 
     @Override

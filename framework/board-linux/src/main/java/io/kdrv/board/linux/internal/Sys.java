@@ -65,7 +65,7 @@ public final class Sys {
     /**
      * @param firstVariadic index of the first variadic argument (ioctl's third, open's third), -1 for none
      */
-    private static MethodHandle handle(String name, Class<?> ret, FunctionDescriptor fd, int firstVariadic,
+    static MethodHandle handle(String name, Class<?> ret, FunctionDescriptor fd, int firstVariadic,
             Class<?>... params) {
         MemorySegment symbol = LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         MethodHandle h = firstVariadic >= 0
@@ -83,7 +83,7 @@ public final class Sys {
         return arena.allocate(CAPTURE);
     }
 
-    private static int errno(MemorySegment slot) {
+    static int errno(MemorySegment slot) {
         return (int) ERRNO.get(slot, 0L);
     }
 
@@ -219,7 +219,7 @@ public final class Sys {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             throw r;
         }
