@@ -231,7 +231,9 @@ public final class SysfsW1 implements W1Bus {
                 throw new IOException(where() + ": no file " + f + " (the kernel's family driver does not offer it)");
             }
             try {
-                Files.writeString(f, value, StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.WRITE);
+                // As the shell's `echo 9 > resolution`: O_TRUNC is a no-op on sysfs, and right for the test tree.
+                Files.writeString(f, value, StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
             } catch (IOException e) {
                 throw new IOException(where() + ": writing '" + value.strip() + "' to " + f + " failed: "
                         + e.getMessage(), e);
