@@ -77,9 +77,10 @@ final class Ds18b20Poller implements Ds18b20Sensor {
                     continue;
                 }
                 int raw = pad.rawTemperature();
-                latest = raw / 16.0;
+                // (double): an int would bind to publish(long timestamp, double...) with no values.
+                sensor.publish((double) raw);
+                latest = raw / 16.0; // after the core has it: whoever sees latest() sees the channel too
                 readings++;
-                sensor.publish(raw);
                 return;
             }
             throw new IOException(io.where() + ": reads the 85 °C power-on value after " + (config.retries() + 1)
