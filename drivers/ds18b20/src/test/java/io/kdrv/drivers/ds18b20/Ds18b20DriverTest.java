@@ -246,4 +246,19 @@ class Ds18b20DriverTest {
         Await.until("a reading after re-binding", () -> again.sensor("temp0").orElseThrow().readings() >= 1, WAIT);
         // the bed's leak check (after each test) finds no kthread left once everything is removed
     }
+
+    @Test
+    void withoutRawTransactionsTheKernelsW1ThermFilesAreUsed() {
+        Ds18b20Model chip = new Ds18b20Model(ID0).setTemperature(-3.3);
+        bed.mock().attachW1(new io.kdrv.drivers.ds18b20.sim.W1ThermFiles(chip)); // w1_therm owns the slave
+        bed.register(driver, "maxim,ds18b20");
+        DeviceInfo d = add("temp0", ID0, "resolution", 10);
+        assertEquals(DeviceState.BOUND, d.state(), d.reason());
+        assertEquals(10, chip.resolution(), "set through the kernel's resolution file");
+        awaitTemperature("temp0", -3.25); // -3.3 °C in 1/4 °C steps, parsed from w1_slave and CRC-checked again
+        chip.corruptCrc(1);
+        chip.setTemperature(4.0);
+        awaitTemperature("temp0", 4.0);
+        assertEquals(1, sensor("temp0").crcErrors(), "a 'crc=.. NO' scratchpad is counted and re-read");
+    }
 }

@@ -30,10 +30,29 @@ public interface W1Model {
     byte[] transaction(byte[] write, int readLength) throws IOException;
 
     /**
+     * Whether the board may do raw transactions with this slave; false models a slave that a Linux family driver
+     * owns (no {@code rw} file): drivers must then use {@link #attribute} / {@link #writeAttribute}.
+     */
+    default boolean supportsTransactions() {
+        return true;
+    }
+
+    /**
      * A ready-made kernel file of this slave (what a Linux family driver would offer), for drivers that read
      * those; none by default.
+     *
+     * @throws IOException a simulated read error (the kernel's EIO)
      */
-    default Optional<String> attribute(String name) {
+    default Optional<String> attribute(String name) throws IOException {
         return Optional.empty();
+    }
+
+    /**
+     * Writes a ready-made kernel file of this slave.
+     *
+     * @throws IOException when the slave has no such file (the default) or a simulated write error
+     */
+    default void writeAttribute(String name, String value) throws IOException {
+        throw new IOException("1-Wire slave " + id() + " on the mock board has no file " + name);
     }
 }

@@ -80,7 +80,8 @@ public final class MockW1Bus implements W1Bus {
 
         @Override
         public boolean supportsTransactions() {
-            return true;
+            Attached a = slaves.get(id);
+            return a == null || a.model().supportsTransactions();
         }
 
         private W1Model model() throws IOException {
@@ -100,7 +101,12 @@ public final class MockW1Bus implements W1Bus {
                         + readLength);
             }
             synchronized (masterLocks.computeIfAbsent(master, m -> new Object())) {
-                byte[] r = model().transaction(write.clone(), readLength);
+                W1Model model = model();
+                if (!model.supportsTransactions()) {
+                    throw new UnsupportedOperationException("1-Wire slave " + id + " on " + master + ": no raw "
+                            + "transactions (a family driver owns it, as w1_therm does on Linux): use its files");
+                }
+                byte[] r = model.transaction(write.clone(), readLength);
                 if (r.length != readLength) {
                     throw new IllegalStateException("mock 1-Wire model " + id + " returned " + r.length
                             + " bytes for a read of " + readLength);
@@ -116,8 +122,7 @@ public final class MockW1Bus implements W1Bus {
 
         @Override
         public void writeAttribute(String name, String value) throws IOException {
-            throw new IOException("1-Wire slave " + id + " on " + master + ": the mock board has no attribute file "
-                    + name + " (models answer transactions)");
+            model().writeAttribute(name, value);
         }
 
         @Override
