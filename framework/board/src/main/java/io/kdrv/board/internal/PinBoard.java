@@ -273,7 +273,8 @@ public final class PinBoard implements KdrvBoard {
                         .parity(settings.parity())
                         .stopBits(settings.stopBits())
                         .flowControl(settings.flowControl())
-                        .load(Map.of(SERIAL_READ_TIMEOUT_MS, Long.toString(settings.readTimeout().toMillis())))
+                        .load(Map.of(SerialSettings.READ_TIMEOUT_PROPERTY,
+                                Long.toString(settings.readTimeout().toMillis())))
                         .build());
             } catch (BoardException e) {
                 throw e;
@@ -285,9 +286,6 @@ public final class PinBoard implements KdrvBoard {
             return port;
         }, this::shutdownIo);
     }
-
-    /** Pi4J config property carrying {@link SerialSettings#readTimeout()} to the platform's serial provider. */
-    public static final String SERIAL_READ_TIMEOUT_MS = "kdrv.read-timeout-ms";
 
     private static String realPath(String path) {
         try {

@@ -43,6 +43,23 @@ public record SerialSettings(String device, int baud, DataBits dataBits, Parity 
         }
     }
 
+    /**
+     * Pi4J config property with {@link #readTimeout()} in ms: the board passes it to the platform's
+     * {@code SerialProvider} (Pi4J's {@code SerialConfig} has no timeout), which reads it with
+     * {@link #readTimeout(java.util.Map)}.
+     */
+    public static final String READ_TIMEOUT_PROPERTY = "kdrv.read-timeout-ms";
+
+    /** The read timeout a serial provider was given in {@code properties}, 1 s when absent or not a number. */
+    public static Duration readTimeout(java.util.Map<String, String> properties) {
+        String v = properties.get(READ_TIMEOUT_PROPERTY);
+        try {
+            return v == null ? Duration.ofSeconds(1) : Duration.ofMillis(Math.max(0, Long.parseLong(v.strip())));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(1);
+        }
+    }
+
     /** 9600 8N1, no flow control, 1 s read timeout on {@code device}. */
     public static SerialSettings of(String device) {
         return new SerialSettings(device, 9600, DataBits._8, Parity.NONE, StopBits._1, FlowControl.NONE,

@@ -46,7 +46,7 @@ class LinuxSerialPtyTest {
     private Serial open(String path, int baud, StopBits stop, FlowControl flow, long readTimeoutMs) {
         return provider.create(Serial.newConfigBuilder(ctx).id("test-serial-" + System.nanoTime()).device(path)
                 .baud(baud).dataBits(DataBits._8).parity(Parity.NONE).stopBits(stop).flowControl(flow)
-                .load(Map.of(LinuxSerialProvider.READ_TIMEOUT_MS, Long.toString(readTimeoutMs))).build());
+                .load(Map.of(io.kdrv.driver.spi.SerialSettings.READ_TIMEOUT_PROPERTY, Long.toString(readTimeoutMs))).build());
     }
 
     @Test

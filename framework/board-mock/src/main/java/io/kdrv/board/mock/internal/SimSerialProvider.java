@@ -3,14 +3,12 @@ package io.kdrv.board.mock.internal;
 import com.pi4j.io.serial.Serial;
 import com.pi4j.io.serial.SerialConfig;
 import com.pi4j.io.serial.SerialProviderBase;
-import java.time.Duration;
+import io.kdrv.driver.spi.SerialSettings;
 import java.util.function.Function;
 
 /** Pi4J serial provider of the mock board: each port talks to the peer on its device path. */
 public final class SimSerialProvider extends SerialProviderBase {
     public static final String ID = "kdrv-sim-serial";
-    /** Same key as the board's {@code PinBoard.SERIAL_READ_TIMEOUT_MS}. */
-    static final String READ_TIMEOUT_MS = "kdrv.read-timeout-ms";
 
     private final Function<String, SimSerial.Far> peers;
 
@@ -32,9 +30,7 @@ public final class SimSerialProvider extends SerialProviderBase {
             throw new IllegalArgumentException("mock board: no serial device " + config.device()
                     + " (no peer attached: MockBoard.serialPeer(\"" + config.device() + "\"))");
         }
-        String t = config.properties().get(READ_TIMEOUT_MS);
-        Duration timeout = Duration.ofMillis(t == null ? 1000 : Long.parseLong(t));
-        SimSerial port = new SimSerial(this, config, far, timeout);
+        SimSerial port = new SimSerial(this, config, far, SerialSettings.readTimeout(config.properties()));
         try {
             context.registry().add(port);
         } catch (RuntimeException e) {
