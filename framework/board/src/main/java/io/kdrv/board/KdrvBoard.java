@@ -33,6 +33,11 @@ public interface KdrvBoard extends Board, AutoCloseable {
         return List.of();
     }
 
+    /** @return the claimed serial ports and 1-Wire slaves, sorted by kind and port; none by default */
+    default List<PortInfo> ports() {
+        return List.of();
+    }
+
     /**
      * The Pi4J context, for diagnostics. Do not create I/O through it: such I/O bypasses pin ownership and is not
      * released on unplug.

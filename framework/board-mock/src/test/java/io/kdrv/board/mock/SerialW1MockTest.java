@@ -88,10 +88,12 @@ class SerialW1MockTest {
     void aPortHasOneOwnerAndAMissingPathIsNamed() {
         mock.serialPeer("/dev/ttyAMA0");
         Board.Handle<Serial> h = board.openSerial(gps, settings("/dev/ttyAMA0", 10));
+        assertEquals(java.util.List.of(new io.kdrv.board.PortInfo("serial", "/dev/ttyAMA0", "gps0")), board.ports());
         IllegalStateException busy = assertThrows(IllegalStateException.class,
                 () -> board.openSerial(other, settings("/dev/ttyAMA0", 10)));
         assertTrue(busy.getMessage().contains("/dev/ttyAMA0") && busy.getMessage().contains("gps0"), busy.getMessage());
         h.close();
+        assertTrue(board.ports().isEmpty());
         board.openSerial(other, settings("/dev/ttyAMA0", 10)).close(); // released: free again
         RuntimeException missing = assertThrows(RuntimeException.class,
                 () -> board.openSerial(gps, settings("/dev/ttyUSB7", 10)));
@@ -137,6 +139,7 @@ class SerialW1MockTest {
         assertEquals("28-00000abcdef0", s.id());
         assertEquals(0x28, s.family());
         assertEquals(MockBoard.DEFAULT_W1_MASTER, s.master());
+        assertEquals(java.util.List.of(new io.kdrv.board.PortInfo("w1", "28-00000abcdef0", "gps0")), board.ports());
         assertArrayEquals(new byte[] {(byte) 0xFE, (byte) 0xFD, (byte) 0xFF}, s.transaction(new byte[] {1, 2}, 3));
 
         IllegalStateException busy = assertThrows(IllegalStateException.class,

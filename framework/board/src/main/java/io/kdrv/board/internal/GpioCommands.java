@@ -42,7 +42,8 @@ public final class GpioCommands {
 
     /**
      * {@code gpio:list}: claimed lines with owner, level and IRQ statistics (edges, handled, kdrv FIFO overflows,
-     * debounced, edges the kernel lost before kdrv read them, and handler calls that threw); claimed I2C and SPI devices and SoC PWM channels.
+     * debounced, edges the kernel lost before kdrv read them, and handler calls that threw); claimed I2C and SPI devices,
+     * SoC PWM channels, serial ports and 1-Wire slaves.
      */
     public String list() {
         KdrvBoard b = board;
@@ -71,6 +72,9 @@ public final class GpioCommands {
         for (io.kdrv.board.PwmInfo p : b.pwmChannels()) {
             out.append(String.format("pwm%d:%d %s %d Hz %d %% %s%n", p.chip(), p.channel(), p.enabled() ? "on" : "off",
                     p.frequency(), p.dutyCycle(), p.owner()));
+        }
+        for (io.kdrv.board.PortInfo p : b.ports()) {
+            out.append(p.kind()).append(' ').append(p.port()).append(' ').append(p.owner()).append('\n');
         }
         return out.toString();
     }

@@ -22,6 +22,7 @@ import io.kdrv.board.BoardPlatform;
 import io.kdrv.board.I2cInfo;
 import io.kdrv.board.KdrvBoard;
 import io.kdrv.board.LineInfo;
+import io.kdrv.board.PortInfo;
 import io.kdrv.board.W1Bus;
 import io.kdrv.driver.W1Slave;
 import io.kdrv.driver.spi.SerialSettings;
@@ -254,7 +255,7 @@ public final class PinBoard implements KdrvBoard {
         String path = settings.device();
         // /dev/serial0 is a link to ttyAMA0 or ttyS0: both names must meet at one claim.
         String key = "serial:" + realPath(path);
-        return ports.claim(key, "serial port " + path, dev, () -> {
+        return ports.claim(key, "serial", path, "serial port " + path, dev, () -> {
             SerialProvider provider;
             try {
                 provider = pi4j.providers().get(com.pi4j.io.IOType.SERIAL);
@@ -301,7 +302,7 @@ public final class PinBoard implements KdrvBoard {
         String checked = W1Slave.checkId(id);
         W1Bus bus = platform.w1Bus().orElseThrow(() -> new UnsupportedOperationException("device " + dev
                 + ": board platform " + platform.name() + " has no 1-Wire bus"));
-        Handle<ClaimedW1Slave> h = ports.claim("w1:" + checked, "1-Wire slave " + checked, dev,
+        Handle<ClaimedW1Slave> h = ports.claim("w1:" + checked, "w1", checked, "1-Wire slave " + checked, dev,
                 () -> new ClaimedW1Slave(bus.find(master, checked), dev), ClaimedW1Slave::release);
         return new Handle<>() {
             @Override
@@ -577,6 +578,15 @@ public final class PinBoard implements KdrvBoard {
     @Override
     public List<io.kdrv.board.PwmInfo> pwmChannels() {
         return pwm.infos();
+    }
+
+    @Override
+    public List<PortInfo> ports() {
+        List<PortInfo> out = new ArrayList<>();
+        for (PortClaims.Claim c : ports.list()) {
+            out.add(new PortInfo(c.kind(), c.port(), c.owner()));
+        }
+        return out;
     }
 
     @Override

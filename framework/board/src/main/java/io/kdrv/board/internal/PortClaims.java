@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * block on a modem line), so a slow open never holds other claims up.
  */
 final class PortClaims {
-    /** One claimed port. */
-    record Claim(String key, String what, String owner) {
+    /** One claimed port: {@code kind} and {@code port} for display, {@code key} for uniqueness. */
+    record Claim(String key, String kind, String port, String what, String owner) {
     }
 
     private final Map<String, Claim> claims = new TreeMap<>(); // guarded by this
@@ -25,12 +25,14 @@ final class PortClaims {
     /**
      * Claims {@code key} for {@code owner}, then opens the port.
      *
+     * @param key   what must be unique, e.g. {@code serial:/dev/ttyAMA0} (the real path)
      * @param what  for messages, e.g. {@code serial port /dev/ttyAMA0}
      * @param close closes what {@code open} returned; run once, by the handle or by {@link #closeAll}
      * @throws IllegalStateException {@code key} is claimed (the message names the owner), or the board is closed
      */
-    <T> Board.Handle<T> claim(String key, String what, String owner, Supplier<T> open, Consumer<T> close) {
-        Claim claim = new Claim(key, what, owner);
+    <T> Board.Handle<T> claim(String key, String kind, String port, String what, String owner, Supplier<T> open,
+            Consumer<T> close) {
+        Claim claim = new Claim(key, kind, port, what, owner);
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("kdrv board is closed: cannot open " + what + " for device " + owner);
@@ -41,16 +43,16 @@ final class PortClaims {
             }
             claims.put(key, claim);
         }
-        T port;
+        T opened;
         try {
-            port = open.get();
+            opened = open.get();
         } catch (RuntimeException | Error e) {
             synchronized (this) {
                 claims.remove(key, claim);
             }
             throw e;
         }
-        Handle<T> h = new Handle<>(this, claim, port, close);
+        Handle<T> h = new Handle<>(this, claim, opened, close);
         boolean lateClose;
         synchronized (this) {
             lateClose = closed; // the board closed while we were opening: give it back at once
