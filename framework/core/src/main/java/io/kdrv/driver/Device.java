@@ -28,9 +28,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * <h2>Device-managed resources (devres)</h2>
  * The {@code kthread*}, {@code createWorker}, {@code gpio*}, {@code i2c}, {@code spi}, {@code serial},
  * {@code w1}, {@code requestThreadedIrq} and {@code addAction} methods may be called only while the device is
- * probing or bound (else
- * {@link IllegalStateException}). What they return is released in reverse order of acquisition after
- * {@link Driver#remove} returns, or when probe fails: kthreads are stopped (bounded; a thread that will not stop
+ * probing or bound (else {@link IllegalStateException}). What they return is released in reverse order of
+ * acquisition after {@link Driver#remove} returns, or when probe fails: kthreads are stopped (bounded; a thread that will not stop
  * is reported with its name and stack), workers destroyed, IRQs freed, pins released. A single entry can be given
  * back earlier through its {@link DevresHandle} ({@link #addAction}'s result, {@link #devres(Object)}).
  *
