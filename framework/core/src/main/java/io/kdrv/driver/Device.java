@@ -29,9 +29,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * The {@code kthread*}, {@code createWorker}, {@code gpio*}, {@code i2c}, {@code spi}, {@code serial},
  * {@code w1}, {@code requestThreadedIrq} and {@code addAction} methods may be called only while the device is
  * probing or bound (else {@link IllegalStateException}). What they return is released in reverse order of
- * acquisition after {@link Driver#remove} returns, or when probe fails: kthreads are stopped (bounded; a thread that will not stop
- * is reported with its name and stack), workers destroyed, IRQs freed, pins released. A single entry can be given
- * back earlier through its {@link DevresHandle} ({@link #addAction}'s result, {@link #devres(Object)}).
+ * acquisition after {@link Driver#remove} returns, or when probe fails: kthreads are stopped (bounded; a thread
+ * that will not stop is reported with its name and stack), workers destroyed, IRQs freed, pins released. A single
+ * entry can be given back earlier through its {@link DevresHandle} ({@link #addAction}'s result, {@link #devres(Object)}).
  *
  * <h2>Board resources</h2>
  * GPIO lines and I2C devices come from the board service ({@code io.kdrv.board}). When no board is running these
