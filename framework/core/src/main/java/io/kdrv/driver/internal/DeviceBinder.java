@@ -30,6 +30,8 @@ final class DeviceBinder {
     private final DriverCalls calls;
     private final DeviceStateMachine states;
     private final ProbeQueue queue;
+    /** FAILED devices by the unknown GPIO controller they named (probe queue only): retried when that node appears. */
+    private final Map<String, List<DeviceImpl>> waitingForNode = new java.util.HashMap<>();
     private final Supplier<HostConfig> config;
 
     // Worker-confined.
@@ -123,6 +125,13 @@ final class DeviceBinder {
         }
         String msg = err.getMessage() == null || err.getMessage().isBlank() ? err.toString() : err.getMessage();
         LOG.error("device {}: probe by driver {} failed: {}", dev.name(), d.id(), msg, err);
+        String missing = dev.missingController();
+        if (missing != null) {
+            List<DeviceImpl> waiting = waitingForNode.computeIfAbsent(missing, k -> new java.util.ArrayList<>(1));
+            if (!waiting.contains(dev)) {
+                waiting.add(dev);
+            }
+        }
         release(dev, () -> states.transition(dev, DeviceState.FAILED, d.id(), msg));
     }
 
@@ -269,7 +278,12 @@ final class DeviceBinder {
      * again (they defer until it registers), as nodes may arrive in any order.
      */
     void nodeAdded(String name) {
-        for (DeviceImpl dev : devices.inOrder(BY_REGISTRATION)) {
+        List<DeviceImpl> waiting = waitingForNode.remove(name); // not a scan of every device: adds stay O(1)
+        if (waiting == null) {
+            return;
+        }
+        waiting.sort(BY_REGISTRATION);
+        for (DeviceImpl dev : waiting) {
             if (dev.state() == DeviceState.FAILED && dev.missesController(name)) {
                 LOG.info("device {}: node {} appeared; retrying its probe (it names {} as a GPIO controller)",
                         dev.name(), name, name);

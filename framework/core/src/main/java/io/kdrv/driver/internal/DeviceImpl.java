@@ -196,6 +196,11 @@ final class DeviceImpl implements Device {
     }
 
     /** Whether the last probe failed because no node named {@code name} existed (its controller). */
+    /** The unknown GPIO controller the last probe named, null if none. */
+    String missingController() {
+        return missingController;
+    }
+
     boolean missesController(String name) {
         return name.equals(missingController);
     }
