@@ -32,6 +32,8 @@ final class DeviceBinder {
     private final ProbeQueue queue;
     /** FAILED devices by the unknown GPIO controller they named (probe queue only): retried when that node appears. */
     private final Map<String, List<DeviceImpl>> waitingForNode = new java.util.HashMap<>();
+    /** Who holds a resource of whom (shared with the devices, which link themselves). */
+    final DeviceLinks links = new DeviceLinks();
     private final Supplier<HostConfig> config;
 
     // Worker-confined.
@@ -241,7 +243,9 @@ final class DeviceBinder {
      */
     private List<DeviceImpl> unbindConsumers(DeviceImpl supplier) {
         List<DeviceImpl> out = new java.util.ArrayList<>();
-        for (DeviceImpl c : devices.inOrder(BY_PROBE_REVERSED)) {
+        List<DeviceImpl> linked = links.consumersOf(supplier.name()); // not every device: removes stay O(1)
+        linked.sort(BY_PROBE_REVERSED);
+        for (DeviceImpl c : linked) {
             if (c != supplier && c.state() == DeviceState.BOUND && c.usesSupplier(supplier.name())) {
                 detach(c, "supplier " + supplier.name() + " unbinding (device link)");
                 out.add(c);

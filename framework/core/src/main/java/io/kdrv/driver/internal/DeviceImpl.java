@@ -73,6 +73,7 @@ final class DeviceImpl implements Device {
     private final PwmControllers pwmControllers;
     /** Device links: supplier device name -> resources of it this device holds (device-managed). */
     private final Map<String, Integer> suppliers = new ConcurrentHashMap<>();
+    private volatile DeviceLinks links = new DeviceLinks();
 
     private volatile NodeData node;           // replaced by the worker while the device is not bound
     private volatile DeviceState state = DeviceState.UNBOUND;
@@ -799,8 +800,19 @@ final class DeviceImpl implements Device {
 
     /** Links this device to {@code supplier} until the returned action runs (on release of the resource). */
     private DevresAction linkSupplier(String supplier) {
-        suppliers.merge(supplier, 1, Integer::sum);
-        return () -> suppliers.computeIfPresent(supplier, (k, n) -> n > 1 ? n - 1 : null);
+        if (suppliers.merge(supplier, 1, Integer::sum) == 1) {
+            links.link(supplier, this);
+        }
+        return () -> {
+            if (suppliers.computeIfPresent(supplier, (k, n) -> n > 1 ? n - 1 : null) == null) {
+                links.unlink(supplier, this);
+            }
+        };
+    }
+
+    /** The core's device-link index (a device made outside a core keeps its own). */
+    void links(DeviceLinks l) {
+        this.links = Objects.requireNonNull(l, "links");
     }
 
     @Override

@@ -338,6 +338,7 @@ final class DriverCore implements DeviceManager, AutoCloseable {
         DeviceImpl dev = new DeviceImpl(n, this::board, () -> config.stopTimeout(), calls::report, sensors,
                 pwmControllers);
         dev.controllers(controllers);
+        dev.links(binder.links);
         binder.registered(dev);
         devices.add(dev);
         LOG.info("device {}: added from node {}, compatible {}", n.name(), source, n.compatible());
