@@ -6,7 +6,6 @@ import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceManager;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.Driver;
-import io.kdrv.drivers.bme280.sim.Bme280Chip;
 import io.kdrv.kthread.Completion;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadInfo;
@@ -46,8 +45,9 @@ import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 /**
- * The mock-board demo: attaches a simulated BME280, loads the demo board file, then a {@code demo/stimulus} kthread
- * presses buttons, triggers the PIR sensor and lets the temperature drift, while every {@code kdrv/*} event is
+ * The mock-board demo: attaches the simulated chips and sensors of the driver catalogue ({@link DemoParts}), loads
+ * the demo board file, then a {@code demo/stimulus} kthread presses buttons, triggers the PIR sensor, lets
+ * temperatures and voltages drift, moves the ranger's target and turns the knob, while every {@code kdrv/*} event is
  * counted (interactive: follow them with {@code kdrv:events}; timed: printed too).
  *
  * <p>When bundle kdrv-core has stopped (every device removed) the demo prints the level of each mock output line:
@@ -59,7 +59,8 @@ import org.osgi.service.event.EventHandler;
  * bound to driver {@code demo,stuck}, whose remove never returns.
  *
  * <p>With framework property {@code kdrv.demo.duration} (e.g. {@code 10s}, {@code 500ms}, {@code PT1M}) the run is
- * timed: at the end every device is unbound, a summary is printed (events per topic, device states, kthreads left)
+ * timed: at the end every device's latest readings are printed ({@link DemoReadings}), every device is unbound and
+ * a summary is printed (events per topic, device states, kthreads left)
  * and the launcher stops the framework and exits with 0 (1 when a device did not bind or a kthread was left). Without it the demo runs until the shell's {@code stop 0}.
  *
  * <p>Enabled only when framework property {@code kdrv.demo=true} (set by mock-board.bndrun).
@@ -67,8 +68,7 @@ import org.osgi.service.event.EventHandler;
 @Component(immediate = true, property = EventConstants.EVENT_TOPIC + "=kdrv/*")
 public final class MockBoardDemo implements EventHandler {
     static final String BOARD_FILE_RESOURCE = "/mock-board.json";
-    // Lines and chip address of boards/mock-board.json.
-    static final int ENTER_KEY = 17, BACK_KEY = 27, PIR = 4, I2C_BUS = 1, BME280_ADDR = 0x76;
+    // The LED lines of boards/mock-board.json (the process tests read their levels after kdrv-core stopped).
     static final int[] OUTPUT_LINES = {18, 23};
     static final int EXIT_CODE = 3;
 
@@ -80,7 +80,8 @@ public final class MockBoardDemo implements EventHandler {
     private volatile DeviceManager devices;
     private final WaitQueue coreUp = new WaitQueue();
     private final BundleContext ctx;
-    private final Bme280Chip bme280 = new Bme280Chip();
+    private final DemoParts parts;
+    private final DemoReadings readings = new DemoReadings();
     private final Duration duration;
     private final boolean enabled;
     private final Completion finished = new Completion();
@@ -92,15 +93,15 @@ public final class MockBoardDemo implements EventHandler {
     public MockBoardDemo(@Reference MockBoard board, @Reference ConfigurationAdmin cm, BundleContext ctx)
             throws IOException {
         this.board = board;
+        this.parts = new DemoParts(board);
         this.ctx = ctx;
         this.enabled = Boolean.parseBoolean(ctx.getProperty("kdrv.demo"));
         this.duration = parseDuration(ctx.getProperty("kdrv.demo.duration"));
         if (!enabled) {
             return;
         }
-        // The chip must answer before the bme280 node exists, or its probe fails (no device at 1-0x76).
-        bme280.set(21.0, 101_325.0, 45.0);
-        board.attach(I2C_BUS, BME280_ADDR, bme280);
+        // The parts must answer before their nodes exist, or the probes fail (no device at 1-0x76, no echo, ...).
+        parts.attach();
         if (ctx.getProperty("kdrv.board.file") == null) {
             loadEmbeddedBoardFile(cm);
         }
@@ -177,7 +178,7 @@ public final class MockBoardDemo implements EventHandler {
         }
         finished.completeAll(); // the launcher's main thread must not wait for a run that will not finish
         if (enabled) {
-            board.detach(I2C_BUS, BME280_ADDR);
+            parts.detach();
         }
     }
 
@@ -259,18 +260,8 @@ public final class MockBoardDemo implements EventHandler {
         }
         PeriodicTimer timer = new PeriodicTimer(Duration.ofMillis(250));
         long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        double temperature = 21.0;
         for (long tick = 1; timer.waitNextPeriod() && System.nanoTime() < end; tick++) {
-            if (tick % 4 == 0) {
-                board.pulse(tick % 8 == 0 ? BACK_KEY : ENTER_KEY, Duration.ofMillis(60));
-            }
-            if (tick % 10 == 0) {
-                board.setInput(PIR, true);
-            } else if (tick % 10 == 3) {
-                board.setInput(PIR, false);
-            }
-            temperature += 0.05 * Math.sin(tick / 8.0) + 0.02;
-            bme280.setTemperature(temperature);
+            parts.step(tick);
         }
         if (duration != null && !Kthread.shouldStop()) {
             finishTimedRun();
@@ -286,6 +277,12 @@ public final class MockBoardDemo implements EventHandler {
             return;
         }
         List<DeviceInfo> before = devices.devices();
+        // Read before unbinding: a device's sensor channels are gone once it is removed. What a part shows (the
+        // panel's text) says more than its driver's last event.
+        Map<String, String> latest = new TreeMap<>(parts.states());
+        for (DeviceInfo d : before) {
+            readings.describe(devices, d.name()).ifPresent(r -> latest.putIfAbsent(d.name(), r));
+        }
         for (DeviceInfo d : before) {
             if (d.state() == DeviceState.BOUND) {
                 devices.unbind(d.name()); // waits until remove and devres release are done
@@ -303,6 +300,7 @@ public final class MockBoardDemo implements EventHandler {
             out.printf("  device %-8s was %-8s driver %s, probes %d, removes %d%s%n", d.name(), d.state(),
                     d.driver(), d.probes(), removes, d.reason() == null ? "" : " (" + d.reason() + ")");
         }
+        latest.forEach((name, r) -> out.printf("  reading %-8s %s%n", name, r));
         out.printf("  device kthreads alive after unbinding every device: %d %s%n", left.size(), left);
         ok = left.isEmpty() && !before.isEmpty()
                 && before.stream().allMatch(d -> d.state() == DeviceState.BOUND);
@@ -314,6 +312,7 @@ public final class MockBoardDemo implements EventHandler {
     @Override
     public void handleEvent(Event event) {
         eventCounts.computeIfAbsent(event.getTopic(), t -> new AtomicLong()).incrementAndGet();
+        readings.record(event);
         if (!enabled) {
             return;
         }

@@ -3,9 +3,12 @@ package io.kdrv.examples.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,10 +17,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the exported mock-board.jar exactly as a user does (timed, non-interactive) and checks what it promises:
- * every device probes, stimuli become events, every device kthread is gone after unbind, exit code 0.
+ * every device of the board file probes, stimuli become events, each sensor's readings appear in the summary, every
+ * device kthread is gone after unbind, exit code 0.
  */
 class MockBoardDemoIT {
     private static final Path JAR = Path.of(System.getProperty("kdrv.demo.jar", "target/mock-board.jar"));
+    private static final Path BOARD_FILE = Path.of(System.getProperty("kdrv.demo.board", "boards/mock-board.json"));
+    /** Per device of the board file, what its summary line must show: a reading of each sensor, not NaN ("-"). */
+    private static final Map<String, List<String>> READINGS = Map.ofEntries(
+            Map.entry("bme0", List.of("temperature=-?\\d[^ ]* °C", "pressure=\\d[^ ]* Pa", "humidity=\\d")),
+            Map.entry("pir0", List.of("motions=\\d")),
+            Map.entry("buttons", List.of("pressed=")),
+            Map.entry("rh0", List.of("temperature=-?\\d", "humidity=\\d")),
+            Map.entry("adc0", List.of("ain0=-?\\d", "ain1=-?\\d")),
+            Map.entry("oled0", List.of("shows \"kdrv mock board\" / \"hello, maker\", display on")),
+            Map.entry("adc1", List.of("ch0=\\d[^ ]* V", "ch1=\\d[^ ]* V")),
+            Map.entry("sonar", List.of("distance=\\d")),
+            Map.entry("knob", List.of("count=-?\\d")),
+            Map.entry("dht0", List.of("temperature=-?\\d", "humidity=\\d")));
 
     @Test
     void timedRunPrintsEventsAndExitsCleanly(@TempDir Path dir) throws Exception {
@@ -42,13 +59,33 @@ class MockBoardDemoIT {
 
         assertTrue(out.contains("result: OK"), out);
         assertTrue(out.contains("device kthreads alive after unbinding every device: 0"), out);
-        for (String dev : List.of("buttons", "leds", "bme0", "pir0")) {
+        List<String> devices = boardDevices();
+        assertTrue(devices.containsAll(READINGS.keySet()), "board file lacks a device the test expects: " + devices);
+        for (String dev : devices) {
             assertTrue(out.contains("device " + dev + " ") && out.matches("(?s).*device " + dev + "\\s+was BOUND.*"),
                     dev + " not bound:\n" + out);
         }
+        READINGS.forEach((dev, expected) -> {
+            Matcher line = Pattern.compile("(?m)^  reading " + Pattern.quote(dev) + " +(.*)$").matcher(out);
+            assertTrue(line.find(), "no readings of " + dev + ":\n" + out);
+            for (String regex : expected) {
+                assertTrue(Pattern.compile(regex).matcher(line.group(1)).find(),
+                        dev + ": '" + regex + "' not in its readings '" + line.group(1) + "'");
+            }
+        });
         assertTrue(count(out, "events kdrv/input/KEY\\s+(\\d+)") >= 4, "key events:\n" + out);
         assertTrue(count(out, "events kdrv/sensor/bme280\\s+(\\d+)") >= 3, "bme280 readings:\n" + out);
         assertTrue(count(out, "events kdrv/sensor/motion\\s+(\\d+)") >= 1, "motion events:\n" + out);
+    }
+
+    /** Device names of the board file, in order (a regex is enough for its flat "name" keys). */
+    private static List<String> boardDevices() throws IOException {
+        Matcher m = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"").matcher(Files.readString(BOARD_FILE));
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     private static int count(String out, String regex) {
