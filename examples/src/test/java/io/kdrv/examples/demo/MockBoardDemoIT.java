@@ -1,12 +1,11 @@
 package io.kdrv.examples.demo;
 
+import io.kdrv.examples.DemoBoardFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MockBoardDemoIT {
     private static final Path JAR = Path.of(System.getProperty("kdrv.demo.jar", "target/mock-board.jar"));
-    private static final Path BOARD_FILE = Path.of(System.getProperty("kdrv.demo.board", "boards/mock-board.json"));
     /** Per device of the board file, what its summary line must show: a reading of each sensor, not NaN ("-"). */
     private static final Map<String, List<String>> READINGS = Map.ofEntries(
             Map.entry("bme0", List.of("temperature=-?\\d[^ ]* °C", "pressure=\\d[^ ]* Pa", "humidity=\\d")),
@@ -59,7 +57,7 @@ class MockBoardDemoIT {
 
         assertTrue(out.contains("result: OK"), out);
         assertTrue(out.contains("device kthreads alive after unbinding every device: 0"), out);
-        List<String> devices = boardDevices();
+        List<String> devices = DemoBoardFile.devices();
         assertTrue(devices.containsAll(READINGS.keySet()), "board file lacks a device the test expects: " + devices);
         for (String dev : devices) {
             assertTrue(out.contains("device " + dev + " ") && out.matches("(?s).*device " + dev + "\\s+was BOUND.*"),
@@ -76,16 +74,6 @@ class MockBoardDemoIT {
         assertTrue(count(out, "events kdrv/input/KEY\\s+(\\d+)") >= 4, "key events:\n" + out);
         assertTrue(count(out, "events kdrv/sensor/bme280\\s+(\\d+)") >= 3, "bme280 readings:\n" + out);
         assertTrue(count(out, "events kdrv/sensor/motion\\s+(\\d+)") >= 1, "motion events:\n" + out);
-    }
-
-    /** Device names of the board file, in order (a regex is enough for its flat "name" keys). */
-    private static List<String> boardDevices() throws IOException {
-        Matcher m = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"").matcher(Files.readString(BOARD_FILE));
-        List<String> names = new ArrayList<>();
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        return names;
     }
 
     private static int count(String out, String regex) {

@@ -1,5 +1,6 @@
 package io.kdrv.examples.service;
 
+import io.kdrv.examples.DemoBoardFile;
 import static io.kdrv.examples.service.KdrvProcess.DEMO_JAR;
 import static io.kdrv.examples.service.KdrvProcess.EXIT;
 import static io.kdrv.examples.service.KdrvProcess.JAVA;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlCliIT {
     static final Path SCRIPT = Path.of(System.getProperty("kdrv.cli.script", "bin/kdrv"));
     static final Path TEST_DRIVER = Path.of(System.getProperty("kdrv.test.driver.jar", "missing"));
-    static final String[] DEVICES = {"buttons", "leds", "bme0", "pir0"};
+    static final String[] DEVICES = DemoBoardFile.devices().toArray(String[]::new);
 
     @TempDir
     Path dir;

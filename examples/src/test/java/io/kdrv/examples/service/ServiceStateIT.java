@@ -1,5 +1,6 @@
 package io.kdrv.examples.service;
 
+import io.kdrv.examples.DemoBoardFile;
 import static io.kdrv.examples.service.KdrvProcess.DEMO_JAR;
 import static io.kdrv.examples.service.KdrvProcess.EXIT;
 import static io.kdrv.examples.service.KdrvProcess.JAVA;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ServiceStateIT {
     static final Path JAVA_17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-    static final String[] DEVICES = {"buttons", "leds", "bme0", "pir0"};
+    static final String[] DEVICES = DemoBoardFile.devices().toArray(String[]::new);
 
     @TempDir
     Path dir;
@@ -45,7 +46,7 @@ class ServiceStateIT {
     void stateSurvivesARestartAndIsOwnerOnly() throws Exception {
         try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
             p.awaitBound(DEVICES);
-            p.await("board file .*: 4 devices \\(4 new or changed", Duration.ofSeconds(10));
+            p.await("board file .*: " + DEVICES.length + " devices \\(" + DEVICES.length + " new or changed", Duration.ofSeconds(10));
             p.signal("TERM");
             assertEquals(0, p.awaitExit(EXIT), p.output());
         }
@@ -57,8 +58,8 @@ class ServiceStateIT {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("lock"))));
         try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
             p.awaitBound(DEVICES);
-            // Configuration Admin kept the four nodes: the board file finds nothing new
-            p.await("board file .*: 4 devices \\(0 new or changed", Duration.ofSeconds(10));
+            // Configuration Admin kept the nodes: the board file finds nothing new
+            p.await("board file .*: " + DEVICES.length + " devices \\(0 new or changed", Duration.ofSeconds(10));
             p.signal("TERM");
             assertEquals(0, p.awaitExit(EXIT), p.output());
         }

@@ -1,5 +1,6 @@
 package io.kdrv.examples.service;
 
+import io.kdrv.examples.DemoBoardFile;
 import static io.kdrv.examples.service.KdrvProcess.DEMO_JAR;
 import static io.kdrv.examples.service.KdrvProcess.EXIT;
 import static io.kdrv.examples.service.KdrvProcess.JAVA;
@@ -24,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ServiceStopIT {
-    static final List<String> DEMO_DEVICES = List.of("buttons", "leds", "bme0", "pir0");
+    static final List<String> DEMO_DEVICES = DemoBoardFile.devices();
+    static final String DEMO_REMOVED = "kdrv core shutdown: " + DEMO_DEVICES.size() + " devices removed";
     static final String OFF = "demo: outputs after kdrv-core stopped: 18=LOW 23=LOW";
     static final String BOUND = "device (\\S+): bound to driver";
     static final String UNBOUND = "device (\\S+): unbound from driver";
@@ -41,7 +43,7 @@ class ServiceStopIT {
             assertEquals(0, p.awaitExit(EXIT), p.output());
             String out = p.output();
             assertTrue(out.contains("kdrv: SIG" + signal + ": stopping"), out);
-            assertTrue(out.contains("kdrv core shutdown: 4 devices removed"), out);
+            assertTrue(out.contains(DEMO_REMOVED), out);
             assertEquals(reversed(p.names(BOUND)), p.names(UNBOUND), "remove order is reverse probe order:\n" + out);
             assertTrue(out.contains(OFF), out);
             assertQuiet(out);
@@ -75,7 +77,7 @@ class ServiceStopIT {
             p.awaitBound(DEMO_DEVICES.toArray(String[]::new));
             p.type("stop 0");
             assertEquals(0, p.awaitExit(EXIT), p.output());
-            assertTrue(p.output().contains("kdrv core shutdown: 4 devices removed"), p.output());
+            assertTrue(p.output().contains(DEMO_REMOVED), p.output());
             assertTrue(p.output().contains(OFF), p.output());
             assertQuiet(p.output());
         }
@@ -89,7 +91,7 @@ class ServiceStopIT {
             assertEquals(3, p.awaitExit(EXIT), p.output());
             String out = p.output();
             assertTrue(out.contains("kdrv: JVM exit: stopping"), out);
-            assertTrue(out.contains("kdrv core shutdown: 4 devices removed"), out);
+            assertTrue(out.contains(DEMO_REMOVED), out);
             assertTrue(out.contains(OFF), out);
         }
     }
@@ -98,7 +100,8 @@ class ServiceStopIT {
     void aStuckDriverIsReportedAndTheProcessStillExits() throws Exception {
         try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive",
                 "-Dkdrv.demo.stuck-remove=true")) {
-            p.awaitBound("buttons", "leds", "bme0", "pir0", "stuck0");
+            p.awaitBound("stuck0");
+            p.awaitBound(DEMO_DEVICES.toArray(String[]::new));
             p.signal("TERM");
             int code = p.awaitExit(EXIT);
             String out = p.output();
