@@ -77,7 +77,8 @@ final class DemoReadings {
 
     private static String unit(String key, Object v) {
         String unit = key.startsWith("volts") ? "V" : EVENT_UNITS.get(key);
-        return unit == null || !(v instanceof Number || v instanceof double[]) ? "" : " " + unit;
+        boolean number = v instanceof Number n && !Double.isNaN(n.doubleValue()) || v instanceof double[];
+        return unit == null || !number ? "" : " " + unit;
     }
 
     private static String value(Object v) {
