@@ -1,5 +1,6 @@
 package io.kdrv.examples.service;
 
+import io.kdrv.examples.DemoBoardFile;
 import static io.kdrv.examples.service.KdrvProcess.BOOT;
 import static io.kdrv.examples.service.KdrvProcess.DEMO_JAR;
 import static io.kdrv.examples.service.KdrvProcess.EXIT;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DeployHygieneIT {
-    static final String[] DEVICES = {"buttons", "leds", "bme0", "pir0"};
+    static final String[] DEVICES = DemoBoardFile.devices().toArray(String[]::new);
 
     @TempDir
     Path dir;
@@ -111,7 +112,7 @@ class DeployHygieneIT {
             p.signal("TERM");
             assertEquals(0, p.awaitExit(EXIT), p.output());
             out = p.output();
-            assertTrue(out.contains("kdrv core shutdown: 4 devices removed"), out);
+            assertTrue(out.contains(ServiceStopIT.DEMO_REMOVED), out);
             assertTrue(out.contains(ServiceStopIT.OFF), out);
             assertFalse(out.contains("(kdrv-core)"), "kdrv-core must not be touched by FileInstall:\n" + out);
             assertFalse(out.contains("test.evil") || out.contains("device x1"), out);
