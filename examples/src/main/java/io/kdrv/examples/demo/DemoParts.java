@@ -6,6 +6,7 @@ import io.kdrv.drivers.bme280.sim.Bme280Chip;
 import io.kdrv.drivers.dht22.sim.Dht22Sim;
 import io.kdrv.drivers.hcsr04.sim.HcSr04Sim;
 import io.kdrv.drivers.mcp3008.sim.Mcp3008Chip;
+import io.kdrv.drivers.pca9685.sim.Pca9685Chip;
 import io.kdrv.drivers.rotary.sim.RotaryEncoderSim;
 import io.kdrv.drivers.sht31.sim.Sht31Chip;
 import io.kdrv.drivers.ssd1306.Ssd1306Font;
@@ -13,6 +14,7 @@ import io.kdrv.drivers.ssd1306.sim.Ssd1306Chip;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +37,10 @@ final class DemoParts {
     /** The mock output lines whose level the demo reports after kdrv-core stopped (LEDs, triggers). */
     static final int[] OUTPUT_LINES = {18, 23, SONAR_TRIGGER, DHT_START};
     // I2C bus 1 and SPI bus 0 addresses of the board file.
-    static final int I2C_BUS = 1, BME280_ADDR = 0x76, SHT31_ADDR = 0x44, ADS1115_ADDR = 0x48, SSD1306_ADDR = 0x3C;
+    static final int I2C_BUS = 1, BME280_ADDR = 0x76, SHT31_ADDR = 0x44, ADS1115_ADDR = 0x48, SSD1306_ADDR = 0x3C,
+            PCA9685_ADDR = 0x40;
+    /** The PCA9685 channel the demo's servo ({@link ServoSweepDriver}) is on. */
+    static final int SERVO_CHANNEL = 0;
     static final int SPI_BUS = 0, MCP3008_CS = 0;
 
     private final MockBoard board;
@@ -44,6 +49,7 @@ final class DemoParts {
     private final Ads1115Chip ads1115 = new Ads1115Chip();
     private final Ssd1306Chip ssd1306 = new Ssd1306Chip();
     private final Mcp3008Chip mcp3008 = new Mcp3008Chip(3.3);
+    private final Pca9685Chip pca9685 = new Pca9685Chip();
     private HcSr04Sim sonar;
     private RotaryEncoderSim knob;
     private Dht22Sim dht22;
@@ -64,6 +70,7 @@ final class DemoParts {
         mcp3008.setInput(0, 0.0);
         mcp3008.setInput(1, 1.65);
         board.attachSpi(SPI_BUS, MCP3008_CS, mcp3008);
+        board.attach(I2C_BUS, PCA9685_ADDR, pca9685);
         sonar = HcSr04Sim.attach(board, SONAR_TRIGGER, SONAR_ECHO).distance(1.0);
         knob = RotaryEncoderSim.attach(board, KNOB_A, KNOB_B, KNOB_BUTTON, true);
         dht22 = Dht22Sim.attach(board, DHT_DATA, DHT_START).set(19.5, 55.0);
@@ -98,10 +105,16 @@ final class DemoParts {
         }
     }
 
-    /** What the parts show that no reading carries: the panel's text, read back from the OLED model's RAM. */
+    /**
+     * What the parts show that no reading carries: the panel's text, read back from the OLED model's RAM; the servo
+     * pulse the PWM controller's registers produce.
+     */
     Map<String, String> states() {
         return Map.of("oled0", "shows " + panelText() + (ssd1306.displayOn() ? ", display on" : ", display off")
-                + ", contrast " + ssd1306.contrast());
+                        + ", contrast " + ssd1306.contrast(),
+                "pca0", String.format(Locale.ROOT, "channel %d: %.0f µs pulse (%.1f %% duty) at %.2f Hz%s",
+                        SERVO_CHANNEL, pca9685.pulseMicros(SERVO_CHANNEL), 100 * pca9685.duty(SERVO_CHANNEL),
+                        pca9685.frequency(), pca9685.running() ? "" : ", oscillator stopped"));
     }
 
     /** Unplugs every part (after kdrv-core removed the devices). */
@@ -111,6 +124,7 @@ final class DemoParts {
         board.detach(I2C_BUS, ADS1115_ADDR);
         board.detach(I2C_BUS, SSD1306_ADDR);
         board.detachSpi(SPI_BUS, MCP3008_CS);
+        board.detach(I2C_BUS, PCA9685_ADDR);
         if (sonar != null) {
             sonar.detach();
         }

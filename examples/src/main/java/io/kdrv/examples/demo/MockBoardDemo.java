@@ -102,6 +102,9 @@ public final class MockBoardDemo implements EventHandler {
         }
         // The parts must answer before their nodes exist, or the probes fail (no device at 1-0x76, no echo, ...).
         parts.attach();
+        Hashtable<String, Object> servoProps = new Hashtable<>();
+        servoProps.put(Driver.COMPATIBLE, new String[] {ServoSweepDriver.COMPATIBLE});
+        ctx.registerService(Driver.class, new ServoSweepDriver(), servoProps);
         if (ctx.getProperty("kdrv.board.file") == null) {
             loadEmbeddedBoardFile(cm);
         }

@@ -32,7 +32,8 @@ class MockBoardDemoIT {
             Map.entry("adc1", List.of("ch0=\\d[^ ]* V", "ch1=\\d[^ ]* V")),
             Map.entry("sonar", List.of("distance=\\d")),
             Map.entry("knob", List.of("count=-?\\d")),
-            Map.entry("dht0", List.of("temperature=-?\\d", "humidity=\\d")));
+            Map.entry("dht0", List.of("temperature=-?\\d", "humidity=\\d")),
+            Map.entry("pca0", List.of("channel 0: \\d{3,4} µs pulse \\((?:[3-9]|1[0-2])\\.\\d % duty\\) at 50\\.\\d\\d Hz$")));
 
     @Test
     void timedRunPrintsEventsAndExitsCleanly(@TempDir Path dir) throws Exception {
