@@ -56,7 +56,8 @@ public final class ServiceFigures {
         }
         List<String> unit = List.of("@" + options);
         Path work = Files.createTempDirectory("kdrv-figures");
-        Supplier<Predicate<String>> allBound = () -> counting("bound to driver", 4);
+        int demoDevices = demoDevices(jars.resolve("mock-board.jar"));
+        Supplier<Predicate<String>> allBound = () -> counting("bound to driver", demoDevices);
         Supplier<Predicate<String>> started = () -> l -> l.startsWith("kdrv: framework started");
         List<Subject> subjects = new ArrayList<>(List.of(new Subject("kdrv demo", jars.resolve("mock-board.jar"),
                 allBound)));
@@ -67,7 +68,7 @@ public final class ServiceFigures {
 
         System.out.printf("kdrv service figures, %s, %d runs each (median), JDK %s, load average %.1f%n",
                 java.time.LocalDate.now(), RUNS, System.getProperty("java.version"), load());
-        System.out.println("start-up with the unit's JVM options: kdrv until all 4 demo devices are bound, the "
+        System.out.println("start-up with the unit's JVM options: kdrv until all " + demoDevices + " demo devices are bound, the "
                 + "baseline until the framework started");
         StringBuilder head = new StringBuilder("| start-up |");
         for (Subject s : subjects) {
@@ -144,6 +145,30 @@ public final class ServiceFigures {
 
     static double load() throws IOException {
         return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    }
+
+    /**
+     * How many device nodes the demo's board file has: mock-board.json inside the kdrv-examples bundle inside the
+     * exported jar (bnd's layout: jar/kdrv-examples-*.jar).
+     */
+    static int demoDevices(Path demoJar) throws IOException {
+        try (java.util.jar.JarFile outer = new java.util.jar.JarFile(demoJar.toFile())) {
+            var bundle = outer.stream().filter(e -> e.getName().matches("jar/kdrv-examples-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(demoJar + " has no jar/kdrv-examples-*.jar"));
+            try (var in = new java.util.jar.JarInputStream(outer.getInputStream(bundle))) {
+                for (var e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
+                    if (e.getName().equals("mock-board.json")) {
+                        String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                        int n = (int) java.util.regex.Pattern.compile("\"name\"\\s*:").matcher(json).results().count();
+                        if (n == 0) {
+                            throw new IllegalStateException("no devices in mock-board.json of " + demoJar);
+                        }
+                        return n;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException(demoJar + ": kdrv-examples has no mock-board.json");
     }
 
     static Predicate<String> counting(String text, int n) {
