@@ -5,6 +5,7 @@ import io.kdrv.drivers.ads1115.sim.Ads1115Chip;
 import io.kdrv.drivers.bme280.sim.Bme280Chip;
 import io.kdrv.drivers.dht22.sim.Dht22Sim;
 import io.kdrv.drivers.hcsr04.sim.HcSr04Sim;
+import io.kdrv.drivers.hd44780.sim.Hd44780Lcd;
 import io.kdrv.drivers.mcp3008.sim.Mcp3008Chip;
 import io.kdrv.drivers.pca9685.sim.Pca9685Chip;
 import io.kdrv.drivers.rotary.sim.RotaryEncoderSim;
@@ -34,6 +35,7 @@ final class DemoParts {
     static final int KNOB_A = 5, KNOB_B = 6, KNOB_BUTTON = 13;
     static final int DHT_DATA = 12, DHT_START = 16;
     static final int ADC_READY = 22;
+    static final int LCD_RS = 19, LCD_E = 20, LCD_D4 = 21, LCD_D5 = 26, LCD_D6 = 14, LCD_D7 = 15;
     /** The mock output lines whose level the demo reports after kdrv-core stopped (LEDs, triggers). */
     static final int[] OUTPUT_LINES = {18, 23, SONAR_TRIGGER, DHT_START};
     // I2C bus 1 and SPI bus 0 addresses of the board file.
@@ -53,6 +55,7 @@ final class DemoParts {
     private HcSr04Sim sonar;
     private RotaryEncoderSim knob;
     private Dht22Sim dht22;
+    private Hd44780Lcd lcd;
     private double temperature = 21.0;
 
     DemoParts(MockBoard board) {
@@ -74,6 +77,7 @@ final class DemoParts {
         sonar = HcSr04Sim.attach(board, SONAR_TRIGGER, SONAR_ECHO).distance(1.0);
         knob = RotaryEncoderSim.attach(board, KNOB_A, KNOB_B, KNOB_BUTTON, true);
         dht22 = Dht22Sim.attach(board, DHT_DATA, DHT_START).set(19.5, 55.0);
+        lcd = new Hd44780Lcd(board, 2, 16, LCD_RS, LCD_E, LCD_D4, LCD_D5, LCD_D6, LCD_D7);
     }
 
     /**
@@ -112,6 +116,8 @@ final class DemoParts {
     Map<String, String> states() {
         return Map.of("oled0", "shows " + panelText() + (ssd1306.displayOn() ? ", display on" : ", display off")
                         + ", contrast " + ssd1306.contrast(),
+                "lcd0", "shows " + String.join(" / ", lcd.rows().stream().map(r -> '"' + r.stripTrailing() + '"')
+                        .toList()) + (lcd.displayOn() ? ", display on" : ", display off"),
                 "pca0", String.format(Locale.ROOT, "channel %d: %.0f µs pulse (%.1f %% duty) at %.2f Hz%s",
                         SERVO_CHANNEL, pca9685.pulseMicros(SERVO_CHANNEL), 100 * pca9685.duty(SERVO_CHANNEL),
                         pca9685.frequency(), pca9685.running() ? "" : ", oscillator stopped"));
@@ -130,6 +136,9 @@ final class DemoParts {
         }
         if (dht22 != null) {
             dht22.detach();
+        }
+        if (lcd != null) {
+            lcd.close();
         }
     }
 

@@ -33,6 +33,7 @@ class MockBoardDemoIT {
             Map.entry("sonar", List.of("distance=\\d")),
             Map.entry("knob", List.of("count=-?\\d")),
             Map.entry("dht0", List.of("temperature=-?\\d", "humidity=\\d")),
+            Map.entry("lcd0", List.of("shows \"kdrv on a Pi\" / \"LCD 16x2\", display on")),
             Map.entry("pca0", List.of("channel 0: \\d{3,4} µs pulse \\((?:[3-9]|1[0-2])\\.\\d % duty\\) at 50\\.\\d\\d Hz$")));
 
     @Test
