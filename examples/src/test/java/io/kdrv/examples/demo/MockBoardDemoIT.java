@@ -42,7 +42,7 @@ class MockBoardDemoIT {
         Path log = dir.resolve("demo.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dgosh.args=--nointeractive", "-Dkdrv.demo.duration=4s",
+                "-Dgosh.args=--nointeractive", "-Dkdrv.demo.duration=4s", "-Dstdout.encoding=UTF-8",
                 "-jar", JAR.toAbsolutePath().toString())
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
@@ -53,7 +53,7 @@ class MockBoardDemoIT {
         if (!exited) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        String out = Files.readString(log);
+        String out = Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(exited, "demo did not exit within 90 s:\n" + out);
         assertEquals(0, p.exitValue(), "demo exit code; output:\n" + out);
 

@@ -42,6 +42,7 @@ final class KdrvProcess implements AutoCloseable {
         } else {
             cmd.remove(1);
         }
+        cmd.add("-Dstdout.encoding=UTF-8"); // the log is read as UTF-8 (°C, µs) whatever the locale
         cmd.addAll(List.of(jvmArgs));
         cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
