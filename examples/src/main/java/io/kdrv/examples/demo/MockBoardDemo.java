@@ -16,6 +16,7 @@ import io.kdrv.kthread.WaitQueue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,8 +28,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.SynchronousBundleListener;
@@ -68,6 +71,8 @@ import org.osgi.service.event.EventHandler;
 @Component(immediate = true, property = EventConstants.EVENT_TOPIC + "=kdrv/*")
 public final class MockBoardDemo implements EventHandler {
     static final String BOARD_FILE_RESOURCE = "/mock-board.json";
+    /** A node of the board file: one {@code "name"} key per node (the demo's file nests no objects with names). */
+    private static final Pattern NODE_NAME = Pattern.compile("\"name\"\\s*:");
     // The LED lines of boards/mock-board.json (the process tests read their levels after kdrv-core stopped).
     static final int[] OUTPUT_LINES = {18, 23};
     static final int EXIT_CODE = 3;
@@ -80,6 +85,14 @@ public final class MockBoardDemo implements EventHandler {
     private volatile DeviceManager devices;
     private final WaitQueue coreUp = new WaitQueue();
     private final BundleContext ctx;
+    private final ConfigurationAdmin cm;
+    // The embedded board file is loaded once kdrv-core is up (setDevices): its nodes then reach the core's node
+    // factory in file order, so a GPIO controller (pcf0, expander0) arrives before the nodes that use its lines.
+    // Loaded before, they are handed over in Config Admin's own order when the factory registers, and a consumer
+    // first seen without its controller's node fails (logged as an error) until that node arrives.
+    private volatile boolean embeddedBoard;
+    private final AtomicBoolean boardLoaded = new AtomicBoolean();
+    private volatile int boardNodes;
     private final DemoParts parts;
     private final DemoReadings readings = new DemoReadings();
     private final Duration duration;
@@ -95,6 +108,7 @@ public final class MockBoardDemo implements EventHandler {
         this.board = board;
         this.parts = new DemoParts(board);
         this.ctx = ctx;
+        this.cm = cm;
         this.enabled = Boolean.parseBoolean(ctx.getProperty("kdrv.demo"));
         this.duration = parseDuration(ctx.getProperty("kdrv.demo.duration"));
         if (!enabled) {
@@ -105,9 +119,7 @@ public final class MockBoardDemo implements EventHandler {
         Hashtable<String, Object> servoProps = new Hashtable<>();
         servoProps.put(Driver.COMPATIBLE, new String[] {ServoSweepDriver.COMPATIBLE});
         ctx.registerService(Driver.class, new ServoSweepDriver(), servoProps);
-        if (ctx.getProperty("kdrv.board.file") == null) {
-            loadEmbeddedBoardFile(cm);
-        }
+        embeddedBoard = ctx.getProperty("kdrv.board.file") == null;
         out.printf("kdrv mock-board demo: %s%n", duration == null
                 ? "interactive (try kthread:ps, kdrv:devices, kdrv:readings, kdrv:events; 'stop 0' leaves)"
                 : "timed run of " + duration.toMillis() + " ms");
@@ -146,6 +158,13 @@ public final class MockBoardDemo implements EventHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setDevices(DeviceManager manager) {
         devices = manager;
+        if (enabled && embeddedBoard && boardLoaded.compareAndSet(false, true)) {
+            try {
+                loadEmbeddedBoardFile(cm);
+            } catch (IOException e) {
+                throw new UncheckedIOException("demo: cannot load the embedded board file " + BOARD_FILE_RESOURCE, e);
+            }
+        }
         coreUp.wakeUpAll();
     }
 
@@ -246,6 +265,7 @@ public final class MockBoardDemo implements EventHandler {
             }
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }
+        boardNodes = (int) NODE_NAME.matcher(Files.readString(file)).results().count();
         Configuration c = cm.getConfiguration("kdrv.boardfile", "?");
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("path", file.toString());
@@ -259,6 +279,9 @@ public final class MockBoardDemo implements EventHandler {
         coreUp.waitEventInterruptibleTimeout(() -> devices != null || Kthread.shouldStop(), Duration.ofSeconds(60));
         DeviceManager dm = devices;
         if (dm != null) {
+            // Config Admin delivers the nodes asynchronously: wait until each has arrived (device events wake us).
+            coreUp.waitEventInterruptibleTimeout(() -> dm.devices().size() >= boardNodes || Kthread.shouldStop(),
+                    Duration.ofSeconds(30));
             dm.awaitIdle(Duration.ofSeconds(30));
         }
         PeriodicTimer timer = new PeriodicTimer(Duration.ofMillis(250));
@@ -315,6 +338,9 @@ public final class MockBoardDemo implements EventHandler {
     @Override
     public void handleEvent(Event event) {
         eventCounts.computeIfAbsent(event.getTopic(), t -> new AtomicLong()).incrementAndGet();
+        if (event.getTopic().startsWith("kdrv/device/")) {
+            coreUp.wakeUpAll(); // the stimulus waits for the board file's devices
+        }
         readings.record(event);
         if (!enabled) {
             return;

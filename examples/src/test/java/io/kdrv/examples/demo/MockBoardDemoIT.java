@@ -3,6 +3,7 @@ package io.kdrv.examples.demo;
 import io.kdrv.examples.DemoBoardFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,13 @@ class MockBoardDemoIT {
             Map.entry("knob", List.of("count=-?\\d")),
             Map.entry("dht0", List.of("temperature=-?\\d", "humidity=\\d")),
             Map.entry("lcd0", List.of("shows \"kdrv on a Pi\" / \"LCD 16x2\", display on")),
-            Map.entry("pca0", List.of("channel 0: \\d{3,4} µs pulse \\((?:[3-9]|1[0-2])\\.\\d % duty\\) at 50\\.\\d\\d Hz$")));
+            Map.entry("pca0", List.of("channel 0: \\d{3,4} µs pulse \\((?:[3-9]|1[0-2])\\.\\d % duty\\) at 50\\.\\d\\d Hz$")),
+            Map.entry("door", List.of("label=door line=\\d+ pressed=\\w+ presses=[1-9]")),
+            Map.entry("panel-keys", List.of("label=ok line=\\d+ pressed=\\w+ presses=[1-9]")),
+            Map.entry("pcf0", List.of("port 0x[0-9a-f]{2}, [1-9]\\d* interrupts")),
+            Map.entry("expander0", List.of("GPB0 output, [1-9]\\d* interrupts")),
+            Map.entry("temp-inside", List.of("temperature=\\d[^ ]* °C")),
+            Map.entry("temp-outside", List.of("temperature=\\d[^ ]* °C")));
 
     @Test
     void timedRunPrintsEventsAndExitsCleanly(@TempDir Path dir) throws Exception {
@@ -58,6 +65,10 @@ class MockBoardDemoIT {
         assertEquals(0, p.exitValue(), "demo exit code; output:\n" + out);
 
         assertTrue(out.contains("result: OK"), out);
+        Matcher problem = Pattern.compile("(?m)^.*\\] (?:WARN|ERROR) .*$").matcher(out);
+        if (problem.find()) {
+            fail("a WARN/ERROR line in a clean run: " + problem.group() + "\n" + out);
+        }
         assertTrue(out.contains("device kthreads alive after unbinding every device: 0"), out);
         List<String> devices = DemoBoardFile.devices();
         assertTrue(devices.containsAll(READINGS.keySet()), "board file lacks a device the test expects: " + devices);
