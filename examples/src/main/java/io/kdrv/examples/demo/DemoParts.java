@@ -6,11 +6,9 @@ import io.kdrv.drivers.bme280.sim.Bme280Chip;
 import io.kdrv.drivers.dht22.sim.Dht22Sim;
 import io.kdrv.drivers.ds18b20.sim.Ds18b20Model;
 import io.kdrv.drivers.hcsr04.sim.HcSr04Sim;
-import io.kdrv.drivers.hd44780.sim.Hd44780Lcd;
 import io.kdrv.drivers.mcp23017.sim.Mcp23017Chip;
 import io.kdrv.drivers.mcp3008.sim.Mcp3008Chip;
 import io.kdrv.drivers.pca9685.sim.Pca9685Chip;
-import io.kdrv.drivers.pcf8574.sim.Pcf8574Chip;
 import io.kdrv.drivers.rotary.sim.RotaryEncoderSim;
 import io.kdrv.drivers.sht31.sim.Sht31Chip;
 import io.kdrv.drivers.ssd1306.Ssd1306Font;
@@ -38,19 +36,15 @@ final class DemoParts {
     static final int KNOB_A = 5, KNOB_B = 6, KNOB_BUTTON = 13;
     static final int DHT_DATA = 12, DHT_START = 16;
     static final int ADC_READY = 22;
-    static final int LCD_RS = 19, LCD_E = 20, LCD_D4 = 21, LCD_D5 = 26, LCD_D6 = 14, LCD_D7 = 15;
-    /**
-     * The expanders' INT lines: every other header line is taken, so they use 0 and 1 (ID_SD/ID_SC on a Pi, kept
-     * for a HAT's EEPROM there; any free line does on a real board).
-     */
-    static final int PCF8574_INT = 0, MCP23017_INTA = 1;
-    /** The door switch on PCF8574 pin P2; the panel button on MCP23017 GPA0, its LED on GPB0 (line 8). */
-    static final int DOOR_PIN = 2, PANEL_KEY_PIN = 0, PANEL_LED_PIN = 8;
+    /** The MCP23017's INTA (the LCD on its I2C backpack left GPIO 19..21, 26, 14, 15 free). */
+    static final int MCP23017_INTA = 19;
+    /** On the MCP23017: the panel button on GPA0, the door switch on GPA1, the panel LED on GPB0 (line 8). */
+    static final int PANEL_KEY_PIN = 0, DOOR_PIN = 1, PANEL_LED_PIN = 8;
     /** The mock output lines whose level the demo reports after kdrv-core stopped (LEDs, triggers). */
     static final int[] OUTPUT_LINES = {18, 23, SONAR_TRIGGER, DHT_START};
     // I2C bus 1 and SPI bus 0 addresses of the board file.
     static final int I2C_BUS = 1, BME280_ADDR = 0x76, SHT31_ADDR = 0x44, ADS1115_ADDR = 0x48, SSD1306_ADDR = 0x3C,
-            PCA9685_ADDR = 0x40, PCF8574_ADDR = 0x27, MCP23017_ADDR = 0x20;
+            PCA9685_ADDR = 0x40, LCD_BACKPACK_ADDR = 0x27, MCP23017_ADDR = 0x20;
     /** The PCA9685 channel the demo's servo ({@link ServoSweepDriver}) is on. */
     static final int SERVO_CHANNEL = 0;
     static final int SPI_BUS = 0, MCP3008_CS = 0;
@@ -64,14 +58,13 @@ final class DemoParts {
     private final Ssd1306Chip ssd1306 = new Ssd1306Chip();
     private final Mcp3008Chip mcp3008 = new Mcp3008Chip(3.3);
     private final Pca9685Chip pca9685 = new Pca9685Chip();
-    private final Pcf8574Chip pcf8574 = new Pcf8574Chip();
+    private final LcdBackpack lcd = new LcdBackpack(2, 16);
     private final Mcp23017Chip mcp23017 = new Mcp23017Chip();
     private final Ds18b20Model tempInside = new Ds18b20Model(TEMP_INSIDE_ID);
     private final Ds18b20Model tempOutside = new Ds18b20Model(TEMP_OUTSIDE_ID);
     private HcSr04Sim sonar;
     private RotaryEncoderSim knob;
     private Dht22Sim dht22;
-    private Hd44780Lcd lcd;
     private double temperature = 21.0;
 
     DemoParts(MockBoard board) {
@@ -93,10 +86,9 @@ final class DemoParts {
         sonar = HcSr04Sim.attach(board, SONAR_TRIGGER, SONAR_ECHO).distance(1.0);
         knob = RotaryEncoderSim.attach(board, KNOB_A, KNOB_B, KNOB_BUTTON, true);
         dht22 = Dht22Sim.attach(board, DHT_DATA, DHT_START).set(19.5, 55.0);
-        lcd = new Hd44780Lcd(board, 2, 16, LCD_RS, LCD_E, LCD_D4, LCD_D5, LCD_D6, LCD_D7);
-        pcf8574.setInput(DOOR_PIN, true); // door closed: the switch is open, P2's pull-up reads high
-        board.attach(I2C_BUS, PCF8574_ADDR, pcf8574).wireInt(board, PCF8574_INT);
+        board.attach(I2C_BUS, LCD_BACKPACK_ADDR, lcd);
         mcp23017.setInput(PANEL_KEY_PIN, true); // button released: open, GPA0 reads high
+        mcp23017.setInput(DOOR_PIN, true); // door closed: its switch open
         board.attach(I2C_BUS, MCP23017_ADDR, mcp23017).wireIntA(board, MCP23017_INTA);
         board.attachW1(tempInside.setTemperature(temperature));
         board.attachW1(tempOutside.setTemperature(8.0));
@@ -134,7 +126,7 @@ final class DemoParts {
             mcp23017.setInput(PANEL_KEY_PIN, tick % 6 == 2); // pressed (low) for one step
         }
         if (tick % 12 == 3 || tick % 12 == 7) {
-            pcf8574.setInput(DOOR_PIN, tick % 12 == 7); // door opened (low) for four steps
+            mcp23017.setInput(DOOR_PIN, tick % 12 == 7); // door opened (low) for four steps
         }
         tempInside.setTemperature(temperature + 0.5);
         tempOutside.setTemperature(8.0 + 2.0 * Math.sin(tick / 10.0)); // outdoors drifts more
@@ -147,13 +139,14 @@ final class DemoParts {
     Map<String, String> states() {
         return Map.of("oled0", "shows " + panelText() + (ssd1306.displayOn() ? ", display on" : ", display off")
                         + ", contrast " + ssd1306.contrast(),
-                "lcd0", "shows " + String.join(" / ", lcd.rows().stream().map(r -> '"' + r.stripTrailing() + '"')
-                        .toList()) + (lcd.displayOn() ? ", display on" : ", display off"),
+                "lcd0", "shows " + String.join(" / ", lcd.lcd().rows().stream().map(r -> '"' + r.stripTrailing() + '"')
+                        .toList()) + (lcd.lcd().displayOn() ? ", display on" : ", display off")
+                        + (lcd.lcd().backlight() ? ", backlight on" : ", backlight off"),
                 "pca0", String.format(Locale.ROOT, "channel %d: %.0f µs pulse (%.1f %% duty) at %.2f Hz%s",
                         SERVO_CHANNEL, pca9685.pulseMicros(SERVO_CHANNEL), 100 * pca9685.duty(SERVO_CHANNEL),
                         pca9685.frequency(), pca9685.running() ? "" : ", oscillator stopped"),
-                "pcf0", String.format(Locale.ROOT, "port 0x%02x, %d interrupts, %d port writes", pcf8574.latch(),
-                        pcf8574.interrupts(), pcf8574.writes()),
+                "pcf0", String.format(Locale.ROOT, "LCD backpack: port 0x%02x after %d port writes",
+                        lcd.expander().latch(), lcd.expander().writes()),
                 "expander0", String.format(Locale.ROOT, "GPB0 %s, %d interrupts",
                         mcp23017.isOutput(PANEL_LED_PIN) ? "output" : "input", mcp23017.interrupts()));
     }
@@ -166,7 +159,7 @@ final class DemoParts {
         board.detach(I2C_BUS, SSD1306_ADDR);
         board.detachSpi(SPI_BUS, MCP3008_CS);
         board.detach(I2C_BUS, PCA9685_ADDR);
-        board.detach(I2C_BUS, PCF8574_ADDR);
+        board.detach(I2C_BUS, LCD_BACKPACK_ADDR);
         board.detach(I2C_BUS, MCP23017_ADDR);
         board.detachW1(TEMP_INSIDE_ID);
         board.detachW1(TEMP_OUTSIDE_ID);
@@ -175,9 +168,6 @@ final class DemoParts {
         }
         if (dht22 != null) {
             dht22.detach();
-        }
-        if (lcd != null) {
-            lcd.close();
         }
     }
 

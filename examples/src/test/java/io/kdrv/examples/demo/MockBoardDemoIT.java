@@ -34,11 +34,11 @@ class MockBoardDemoIT {
             Map.entry("sonar", List.of("distance=\\d")),
             Map.entry("knob", List.of("count=-?\\d")),
             Map.entry("dht0", List.of("temperature=-?\\d", "humidity=\\d")),
-            Map.entry("lcd0", List.of("shows \"kdrv on a Pi\" / \"LCD 16x2\", display on")),
+            Map.entry("lcd0", List.of("shows \"kdrv on a Pi\" / \"LCD 16x2\", display on, backlight on")),
             Map.entry("pca0", List.of("channel 0: \\d{3,4} µs pulse \\((?:[3-9]|1[0-2])\\.\\d % duty\\) at 50\\.\\d\\d Hz$")),
             Map.entry("door", List.of("label=door line=\\d+ pressed=\\w+ presses=[1-9]")),
             Map.entry("panel-keys", List.of("label=ok line=\\d+ pressed=\\w+ presses=[1-9]")),
-            Map.entry("pcf0", List.of("port 0x[0-9a-f]{2}, [1-9]\\d* interrupts")),
+            Map.entry("pcf0", List.of("LCD backpack: port 0x[0-9a-f]{2} after [1-9]\\d* port writes")),
             Map.entry("expander0", List.of("GPB0 output, [1-9]\\d* interrupts")),
             Map.entry("temp-inside", List.of("temperature=\\d[^ ]* °C")),
             Map.entry("temp-outside", List.of("temperature=\\d[^ ]* °C")));
