@@ -157,7 +157,6 @@ public final class MockBoardDemo implements EventHandler {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setDevices(DeviceManager manager) {
-        devices = manager;
         if (enabled && embeddedBoard && boardLoaded.compareAndSet(false, true)) {
             try {
                 loadEmbeddedBoardFile(cm);
@@ -165,6 +164,7 @@ public final class MockBoardDemo implements EventHandler {
                 throw new UncheckedIOException("demo: cannot load the embedded board file " + BOARD_FILE_RESOURCE, e);
             }
         }
+        devices = manager; // after boardNodes is known: the stimulus waits for that many devices once it sees this
         coreUp.wakeUpAll();
     }
 
