@@ -126,8 +126,15 @@ final class DeviceBinder {
             return;
         }
         String msg = err.getMessage() == null || err.getMessage().isBlank() ? err.toString() : err.getMessage();
-        LOG.error("device {}: probe by driver {} failed: {}", dev.name(), d.id(), msg, err);
         String missing = dev.missingController();
+        if (missing == null) {
+            LOG.error("device {}: probe by driver {} failed: {}", dev.name(), d.id(), msg, err);
+        } else {
+            // Configuration Admin hands nodes over in any order: at start this is usually a node still on its way,
+            // so not an ERROR line in a healthy start; the state and kdrv:devices keep the reason.
+            LOG.info("device {}: probe by driver {} failed: {} (retried when a node named {} appears)", dev.name(),
+                    d.id(), msg, missing);
+        }
         if (missing != null) {
             List<DeviceImpl> waiting = waitingForNode.computeIfAbsent(missing, k -> new java.util.ArrayList<>(1));
             if (!waiting.contains(dev)) {
