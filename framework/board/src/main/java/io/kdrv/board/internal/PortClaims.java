@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Ownership of the board's non-GPIO ports (a serial device path, a 1-Wire slave id): one claimant per key, the
- * error names the owner. The key is reserved under the lock and the port opened outside it (opening a tty can
+ * Ownership of the board's non-GPIO ports (a serial device path, a 1-Wire slave id, an SPI chip select, a PWM
+ * channel): one claimant per key, the error names the owner. The key is reserved under the lock and the port opened outside it (opening a tty can
  * block on a modem line), so a slow open never holds other claims up.
  */
 final class PortClaims {
@@ -19,7 +19,7 @@ final class PortClaims {
     }
 
     private final Map<String, Claim> claims = new TreeMap<>(); // guarded by this
-    private final Map<String, Runnable> releases = new TreeMap<>(); // guarded by this
+    private final Map<String, Handle<?>> handles = new TreeMap<>(); // guarded by this
     private boolean closed; // guarded by this
 
     /**
@@ -57,7 +57,7 @@ final class PortClaims {
         synchronized (this) {
             lateClose = closed; // the board closed while we were opening: give it back at once
             if (!lateClose) {
-                releases.put(key, h::close);
+                handles.put(key, h);
             }
         }
         if (lateClose) {
@@ -67,26 +67,53 @@ final class PortClaims {
         return h;
     }
 
+    /** Shuts a Pi4J I/O down through its context (closes it, drops it from the registry); a failure is logged. */
+    static void shutdown(com.pi4j.context.Context pi4j, com.pi4j.io.IO<?, ?, ?> io, org.slf4j.Logger log) {
+        try {
+            if (!pi4j.isShutdown()) {
+                pi4j.shutdown(io.id());
+            }
+        } catch (RuntimeException e) {
+            log.warn("kdrv board: shutting down Pi4J {} failed: {}", io.id(), e.toString(), e);
+        }
+    }
+
     /** @return the claims, sorted by key */
     synchronized List<Claim> list() {
         return new ArrayList<>(claims.values());
     }
 
-    /** Closes every claimed port (board close); later claims fail. */
-    void closeAll() {
-        List<Runnable> all;
+    /** @return what the open functions returned for the claims held now, sorted by key */
+    synchronized <T> List<T> opened(Class<T> type) {
+        List<T> out = new ArrayList<>(handles.size());
+        for (Handle<?> h : handles.values()) {
+            if (type.isInstance(h.port)) {
+                out.add(type.cast(h.port));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Closes every claimed port (board close); later claims fail.
+     *
+     * @return how many were still claimed
+     */
+    int closeAll() {
+        List<Handle<?>> all;
         synchronized (this) {
             closed = true;
-            all = new ArrayList<>(releases.values());
+            all = new ArrayList<>(handles.values());
         }
-        for (Runnable r : all) {
-            r.run();
+        for (Handle<?> h : all) {
+            h.close();
         }
+        return all.size();
     }
 
     private synchronized void released(Claim claim) {
         if (claims.remove(claim.key(), claim)) {
-            releases.remove(claim.key());
+            handles.remove(claim.key());
         }
     }
 
