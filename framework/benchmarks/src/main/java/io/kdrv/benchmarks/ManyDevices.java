@@ -10,6 +10,7 @@ import io.kdrv.testing.KdrvTestBed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * 7. N devices, each with one kthread: the device model's cost per device. kdrv side: N device nodes added to a
@@ -37,15 +38,18 @@ final class ManyDevices {
         int n = c.manyDevices();
         int reps = c.forkIdle() ? 5 : 1;
         IdleThreads.Result[] ks = new IdleThreads.Result[reps], bs = new IdleThreads.Result[reps];
-        IdleThreads.Result[] ps = new IdleThreads.Result[reps];
+        IdleThreads.Result[] ps = new IdleThreads.Result[reps], qs = new IdleThreads.Result[reps];
         for (int i = 0; i < reps; i++) {
             ks[i] = c.forkIdle() ? IdleThreads.fork(CHILD_JVM_OPTIONS, CHILD_FLAG, "kdrv", n) : measure("kdrv", n);
+            qs[i] = c.forkIdle() ? IdleThreads.fork(CHILD_JVM_OPTIONS, CHILD_FLAG, "kdrv-batch", n)
+                    : measure("kdrv-batch", n);
             bs[i] = c.forkIdle() ? IdleThreads.fork(CHILD_JVM_OPTIONS, CHILD_FLAG, "kthread", n)
                     : measure("kthread", n);
             ps[i] = c.forkIdle() ? IdleThreads.fork(List.of(), IdleThreads.CHILD_FLAG, "platform", n)
                     : IdleThreads.measure("platform", n);
         }
         IdleThreads.Result k = IdleThreads.median(ks), b = IdleThreads.median(bs), p = IdleThreads.median(ps);
+        IdleThreads.Result q = IdleThreads.median(qs);
         String bench = "7 " + n + " devices, 1 kthread each";
         for (String[] base : new String[][] {{"kthread", "Kthread.run, no device model"},
                 {"platform", "platform threads in park()"}}) {
@@ -55,31 +59,38 @@ final class ManyDevices {
             r.add(bench, "heap per bound device", k.heapBytes() / n, x.heapBytes() / n, base[1], Report.Unit.BYTES);
             r.add(bench, "remove all, per device", k.stopNanos() / n, x.stopNanos() / n, base[1], Report.Unit.NANOS);
         }
+        String base = "Kthread.run, no device model";
+        r.add(bench, "bind all queued, per device", q.createNanos() / n, b.createNanos() / n, base, Report.Unit.NANOS);
+        r.add(bench, "remove all queued, per dev", q.stopNanos() / n, b.stopNanos() / n, base, Report.Unit.NANOS);
         if (c.forkIdle()) {
             r.note(bench + ": median of " + reps + " fresh JVMs per side (kdrv, Kthread.run, platform alternating),"
                     + " each after a warm-up of 3 x 200 devices/threads; bind = first addDevice until all N are BOUND and"
                     + " their kthreads sleep; remove = removeDevice of all N until their kthreads have exited; core"
-                    + " logging at WARN (at INFO every add/bind/unbind is a log line)");
+                    + " logging at WARN (at INFO every add/bind/unbind is a log line); one at a time = each"
+                    + " addDevice/removeDevice waited for (two thread hand-offs per device); queued = all N nodes"
+                    + " handed to the core at once and waited for once, as a board file or Configuration Admin"
+                    + " delivers them (KdrvTestBed.addDevices/removeDevices)");
         }
     }
 
-    /** Entry point of a child JVM: {@code --devices-child kdrv|kthread N}; prints one result line. */
+    /** Entry point of a child JVM: {@code --devices-child kdrv|kdrv-batch|kthread N}; prints one result line. */
     static void child(String[] args) throws Exception {
         if (args.length != 3) {
-            throw new IllegalArgumentException("usage: " + CHILD_FLAG + " kdrv|kthread N, got " + List.of(args));
+            throw new IllegalArgumentException("usage: " + CHILD_FLAG + " kdrv|kdrv-batch|kthread N, got " + List.of(args));
         }
         System.out.println(measure(args[1], Integer.parseInt(args[2])).encode());
     }
 
     static IdleThreads.Result measure(String side, int n) throws Exception {
         return switch (side) {
-            case "kdrv" -> {
-                try (DeviceSide devices = new DeviceSide()) {
+            case "kdrv", "kdrv-batch" -> {
+                try (DeviceSide devices = new DeviceSide(side.equals("kdrv-batch"))) {
                     yield IdleThreads.measure(devices::start, n);
                 }
             }
             case "kthread" -> IdleThreads.measure(ManyDevices::kthreadGroup, n);
-            default -> throw new IllegalArgumentException("side must be kdrv or kthread, got '" + side + "'");
+            default -> throw new IllegalArgumentException("side must be kdrv, kdrv-batch or kthread, got '" + side
+                    + "'");
         };
     }
 
@@ -105,9 +116,12 @@ final class ManyDevices {
     private static final class DeviceSide implements AutoCloseable {
         private final KdrvTestBed bed = KdrvTestBed.builder().leakCheck(false).timeout(Duration.ofSeconds(60)).build();
         private final SleeperDriver driver = new SleeperDriver();
+        private final boolean queued;
         private int next;
 
-        DeviceSide() {
+        /** @param queued all nodes handed over at once (a board file), else one waited-for call per node */
+        DeviceSide(boolean queued) {
+            this.queued = queued;
             bed.start();
             bed.register(driver, COMPATIBLE);
         }
@@ -116,19 +130,34 @@ final class ManyDevices {
             Kthread[] ks = new Kthread[n];
             String[] names = new String[n];
             driver.slots = ks;
+            if (queued) {
+                List<Map<String, Object>> nodes = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    names[i] = "dev" + next++;
+                    nodes.add(Map.of("name", names[i], "compatible", new String[] {COMPATIBLE}, "index", i));
+                }
+                List<DeviceInfo> ds = bed.addDevices(nodes);
+                for (int i = 0; i < n; i++) {
+                    requireBound(ds.get(i), ks[i]);
+                }
+                return group(ks, () -> bed.removeDevices(List.of(names)));
+            }
             for (int i = 0; i < n; i++) {
                 names[i] = "dev" + next++;
-                DeviceInfo d = bed.addDevice(names[i], COMPATIBLE, "index", i);
-                if (d.state() != DeviceState.BOUND || ks[i] == null) {
-                    throw new IllegalStateException("device " + names[i] + " is " + d.state() + " (" + d.reason()
-                            + "), expected BOUND with a kthread");
-                }
+                requireBound(bed.addDevice(names[i], COMPATIBLE, "index", i), ks[i]);
             }
             return group(ks, () -> {
                 for (String name : names) {
                     bed.removeDevice(name);
                 }
             });
+        }
+
+        private static void requireBound(DeviceInfo d, Kthread k) {
+            if (d.state() != DeviceState.BOUND || k == null) {
+                throw new IllegalStateException("device " + d.name() + " is " + d.state() + " (" + d.reason()
+                        + "), expected BOUND with a kthread");
+            }
         }
 
         @Override

@@ -285,6 +285,59 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
         return device(key);
     }
 
+    /**
+     * Adds (or updates) several device nodes at once, as a board file or Configuration Admin hands them over: all
+     * are queued to the core, then this waits once until the core is idle, so nodes may refer to each other in any
+     * order (a consumer before its controller defers and is bound when the controller arrives).
+     *
+     * @param nodes the nodes, each as for {@link #addDevice(Map)}
+     * @return each node's device after matching and probing, in the order given
+     * @throws DeviceConfigException when a node's framework keys ({@code name}, {@code compatible},
+     *         {@code driver}) are invalid: the first problem, naming its device and key, after every valid node was
+     *         added and the core is idle; the other problems are suppressed exceptions
+     */
+    public List<DeviceInfo> addDevices(List<? extends Map<String, ?>> nodes) {
+        DriverHost c = active();
+        List<String> names = new ArrayList<>(nodes.size());
+        List<DeviceConfigException> problems = new ArrayList<>();
+        for (Map<String, ?> node : nodes) {
+            Object name = node.get("name");
+            String key = name == null ? "<no name>" : name.toString();
+            names.add(key);
+            problems.addAll(c.putNode(nodeSources.computeIfAbsent(key, n -> "test:" + n), node));
+        }
+        awaitIdle();
+        if (!problems.isEmpty()) {
+            DeviceConfigException first = problems.getFirst();
+            problems.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+        List<DeviceInfo> out = new ArrayList<>(names.size());
+        for (String name : names) {
+            out.add(device(name));
+        }
+        return out;
+    }
+
+    /**
+     * Deletes several device nodes at once (their devices are removed, in the order given) and waits once until
+     * the core is idle.
+     *
+     * @throws IllegalArgumentException naming the first device node this test bed did not add (none is deleted)
+     */
+    public void removeDevices(List<String> names) {
+        DriverHost c = active();
+        for (String name : names) {
+            if (!nodeSources.containsKey(name)) {
+                throw new IllegalArgumentException("no device node '" + name + "' was added by this test bed");
+            }
+        }
+        for (String name : names) {
+            c.deleteNode(nodeSources.remove(name));
+        }
+        awaitIdle();
+    }
+
     /** Deletes a device node (its device is removed) and waits. */
     public void removeDevice(String name) {
         DriverHost c = active();

@@ -2,7 +2,7 @@
  * JUnit 5 support for driver authors: {@link io.kdrv.testing.KdrvTestBed} (mock board + embedded driver core),
  * {@link io.kdrv.testing.KthreadLeakCheck}, {@link io.kdrv.testing.DriverAssertions} (device state, leftover
  * kthreads), {@link io.kdrv.testing.NodeTemplate} (shared node keys); polling helper in {@code io.kdrv.testing.await}.
- * 0.2.0: DriverAssertions and NodeTemplate.
+ * 0.2.0: DriverAssertions and NodeTemplate. 0.3.0: KdrvTestBed.addDevices/removeDevices (nodes handed over at once).
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package io.kdrv.testing;

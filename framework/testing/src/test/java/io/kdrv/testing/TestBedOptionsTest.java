@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kdrv.driver.Device;
+import io.kdrv.driver.DeviceConfigException;
+import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.Driver;
 import io.kdrv.driver.ProbeDeferredException;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.Kthreads;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -82,6 +86,49 @@ class TestBedOptionsTest {
         assertEquals(DeviceState.DEFERRED, bed.addDevice("c0", "c").state());
         assertEquals(DeviceState.BOUND, bed.bind("s0").state());
         assertEquals(DeviceState.BOUND, bed.device("c0").state(), "the retry triggered by s0's probe has run");
+    }
+
+    @Test
+    void nodesHandedOverAtOnceBindInAnyOrderAndRemoveTogether() {
+        AtomicBoolean supplierUp = new AtomicBoolean();
+        bed.register("supplier", new Driver() {
+            @Override
+            public void probe(Device dev) {
+                supplierUp.set(true);
+            }
+
+            @Override
+            public void remove(Device dev) {
+                supplierUp.set(false);
+            }
+        }, "s");
+        bed.register("consumer", dev -> {
+            if (!supplierUp.get()) {
+                throw new ProbeDeferredException("waiting for s0");
+            }
+        }, "c");
+        // the consumer first: it defers, and is bound by the retry after s0's probe, before addDevices returns
+        var ds = bed.addDevices(List.of(Map.of("name", "c0", "compatible", new String[] {"c"}),
+                Map.of("name", "s0", "compatible", new String[] {"s"})));
+        assertEquals(List.of("c0", "s0"), ds.stream().map(DeviceInfo::name).toList());
+        assertEquals(List.of(DeviceState.BOUND, DeviceState.BOUND), ds.stream().map(DeviceInfo::state).toList());
+        bed.removeDevices(List.of("s0", "c0"));
+        assertEquals(List.of(), bed.devices());
+        assertTrue(!supplierUp.get(), "s0 removed");
+    }
+
+    @Test
+    void addDevicesAddsTheValidNodesAndReportsTheBadOneByName() {
+        bed.register("named", new Named("n"), "x");
+        DeviceConfigException e = assertThrows(DeviceConfigException.class, () -> bed.addDevices(List.of(
+                Map.of("name", "ok0", "compatible", new String[] {"x"}),
+                Map.of("name", "Bad Name!", "compatible", new String[] {"x"}))));
+        assertTrue(e.getMessage().contains("Bad Name!"), e.getMessage());
+        assertEquals(DeviceState.BOUND, bed.device("ok0").state(), "the valid node was added all the same");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> bed.removeDevices(List.of("ok0", "never-added")));
+        assertTrue(unknown.getMessage().contains("never-added"), unknown.getMessage());
+        assertEquals(DeviceState.BOUND, bed.device("ok0").state(), "nothing deleted when one name is unknown");
     }
 
     @Test
