@@ -25,7 +25,7 @@ declare -A PIN=(
   [libi2c0]=4.3-2+b3
 )
 # Modules the guest loads; their dependencies are added from modules.dep.
-GUEST_MODULES="configfs virtio_pci 9pnet_virtio 9p i2c-dev i2c-stub"
+GUEST_MODULES="configfs virtio_pci 9pnet_virtio 9p i2c-dev i2c-stub parport_pc spi-lm70llp"
 
 log() { echo "hwtest-prepare: $*" >&2; }
 die() { echo "hwtest-prepare: ERROR: $*" >&2; exit 1; }
@@ -98,7 +98,8 @@ done
 for p in "${!PIN[@]}"; do VER[$p]=$(resolve "$p" "${PIN[$p]}"); done
 
 VERSIONS=$(for p in "${!VER[@]}"; do echo "$p=${VER[$p]}"; done | sort)
-KDIR=$CACHE/k-$KABI-$(echo "$VERSIONS" | sha256sum | cut -c1-8)
+# The stage-1 cache holds the guest's modules too: a new module list is a new cache.
+KDIR=$CACHE/k-$KABI-$(printf '%s\n%s\n' "$VERSIONS" "$GUEST_MODULES" | sha256sum | cut -c1-8)
 INITRAMFS=$KDIR/initramfs-$RIG_HASH.cpio
 log "kernel $KABI ($KVER); cache $KDIR"
 
@@ -128,7 +129,8 @@ if [ ! -f "$KDIR/done" ]; then
       # of the image only the bzImage, the module lists and the folders of the guest's modules (~400 MB less)
       linux-image-*) dpkg-deb --fsys-tarfile "$(deb_of "$p" "${VER[$p]}")" | tar -x -C "$X" --wildcards \
           './boot/vmlinuz-*' './lib/modules/*/modules.*' './lib/modules/*/kernel/fs/*' './lib/modules/*/kernel/net/9p/*' \
-          './lib/modules/*/kernel/drivers/virtio/*' './lib/modules/*/kernel/drivers/i2c/*' ;;
+          './lib/modules/*/kernel/drivers/virtio/*' './lib/modules/*/kernel/drivers/i2c/*' \
+          './lib/modules/*/kernel/drivers/parport/*' './lib/modules/*/kernel/drivers/spi/*' ;;
       *) dpkg -x "$(deb_of "$p" "${VER[$p]}")" "$X" ;;
     esac
   done

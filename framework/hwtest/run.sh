@@ -78,6 +78,7 @@ trap 'stop_qemu; exit 130' INT TERM
 {
   timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 \
     -accel tcg,thread=multi -cpu max -smp 2 -m 2048 -nodefaults -display none -serial stdio -no-reboot \
+    -chardev null,id=lpt0 -device isa-parallel,chardev=lpt0 \
     -kernel "$VMLINUX" -initrd "$INITRAMFS" -append "console=ttyS0 quiet panic=-1" \
     -virtfs local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on \
     -virtfs "local,path=$PROJECT,mount_tag=project,security_model=none,readonly=on" \

@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What the VM's /init set up, for tests running inside the VM (read from the environment, or from
- * {@code /run/hwtest.env}): the gpio-sim chips, the i2c-stub bus, and small helpers to drive them.
+ * {@code /run/hwtest.env}): the gpio-sim chips, the i2c-stub bus, the spidev node of a bit-banged SPI controller, and
+ * small helpers to drive them.
  *
  * <p>Chip A is labelled {@code pinctrl-bcm2711} with 28 lines named GPIO0..GPIO27 (it looks like a Raspberry Pi 4's
  * GPIO chip to label-based selection); chip B is labelled {@code kdrv-sim-b} with 8 lines, only lines 0-3 named
@@ -64,6 +65,26 @@ public final class Rig {
   /** The i2c-stub adapter's character device. */
   public static Path i2cDev() {
     return Path.of(env("HWTEST_I2C_DEV"));
+  }
+
+  /** The SPI bus of the spi-lm70llp controller on the emulated parallel port ({@code /dev/spidevB.C}). */
+  public static int spiBus() {
+    return Integer.parseInt(env("HWTEST_SPI_BUS"));
+  }
+
+  /** The chip select spidev is bound to on {@link #spiBus()}. */
+  public static int spiChipSelect() {
+    return Integer.parseInt(env("HWTEST_SPI_CS"));
+  }
+
+  /** The spidev node of {@link #spiBus()}.{@link #spiChipSelect()}. */
+  public static Path spiDev() {
+    return Path.of(env("HWTEST_SPI_DEV"));
+  }
+
+  /** The SPI device's sysfs directory; its {@code statistics/} count messages and bytes the SPI core moved. */
+  public static Path spiSys() {
+    return Path.of(env("HWTEST_SPI_SYS"));
   }
 
   /** A writable directory the host can read after the run (run.sh's output directory). */
