@@ -103,9 +103,11 @@ public final class PiRuntime implements AutoCloseable {
           { "name": "led0", "compatible": ["gpio-leds"], "gpios": [%d], "labels": ["blink"], "trigger": "timer",
             "delay-on-ms": 150, "delay-off-ms": 150 },
           { "name": "bme0", "compatible": ["bosch,bme280"], "i2c-bus": %d, "reg": "0x76", "poll-ms": 500 },
-          { "name": "hot0", "compatible": ["kdrv,test-driver"], "gpios": [%d], "irq": true }
+          { "name": "hot0", "compatible": ["kdrv,test-driver"], "gpios": [%d], "irq": true },
+          { "name": "adc0", "compatible": ["microchip,mcp3008"], "spi-bus": %d, "spi-cs": %d,
+            "spi-max-frequency": 50000000, "channels": [0, 1], "poll-ms": 200 }
         ] }
-        """.formatted(BUTTON, LED, Rig.i2cBus(), HOTPLUG));
+        """.formatted(BUTTON, LED, Rig.i2cBus(), HOTPLUG, Rig.spiBus(), Rig.spiChipSelect()));
     return start(dir, board);
   }
 

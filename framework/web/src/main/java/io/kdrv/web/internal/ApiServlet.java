@@ -489,7 +489,7 @@ public final class ApiServlet extends HttpServlet {
         List<Object> out = new ArrayList<>();
         for (EventHub.Reading r : hub.latest().values()) {
             Map<String, Object> values = new LinkedHashMap<>();
-            r.values().forEach((k, v) -> values.put(k, Json.obj("value", v, "unit", EventHub.unit(k))));
+            r.values().forEach((k, v) -> values.put(k, Json.obj("value", v, "unit", hub.unit(r.device(), k))));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("device", r.device());
             m.put("topic", r.topic());

@@ -43,6 +43,8 @@ public final class EventHub implements EventHandler {
     private final AtomicLong sequence = new AtomicLong();
     private final ArrayDeque<Map<String, Object>> recent = new ArrayDeque<>(); // guarded by itself
     private final Map<String, Reading> latest = new ConcurrentHashMap<>();
+    /** device → channel → the unit its driver declared (the core's sensor-channel events carry it). */
+    private final Map<String, Map<String, String>> units = new ConcurrentHashMap<>();
     private final Map<String, Series> history = new ConcurrentHashMap<>();
     private final Map<Integer, long[]> latency = new ConcurrentHashMap<>(); // each array guarded by itself
     private final List<EventStream> subscribers = new CopyOnWriteArrayList<>();
@@ -107,6 +109,9 @@ public final class EventHub implements EventHandler {
                 values.putAll(prev.values());
             }
             values.put(channel, value.doubleValue());
+            if (props.get("unit") instanceof String u) {
+                units.computeIfAbsent(device, d -> new ConcurrentHashMap<>()).put(channel, u);
+            }
             latest.put(device, new Reading(device, topic, time, values));
             addPoint(device, channel, time, value.doubleValue());
             return;
@@ -160,8 +165,14 @@ public final class EventHub implements EventHandler {
         return LATENCY_BOUNDS_US.length;
     }
 
-    static String unit(String channel) {
-        return UNITS.getOrDefault(channel, "");
+    /**
+     * The unit of a device's channel: the one its driver declared for the sensor channel, else a guess from the
+     * channel's name for drivers' own reading events (temperature, pressure, ...), else "".
+     */
+    String unit(String device, String channel) {
+        Map<String, String> declared = units.get(device);
+        String u = declared == null ? null : declared.get(channel);
+        return u != null ? u : UNITS.getOrDefault(channel, "");
     }
 
     private static final class Series {
@@ -212,7 +223,7 @@ public final class EventHub implements EventHandler {
                             points.add(List.of((long) p[0], p[1]));
                         }
                     }
-                    channels.put(c.getKey(), Json.obj("unit", unit(c.getKey()), "points", points));
+                    channels.put(c.getKey(), Json.obj("unit", unit(d.getKey(), c.getKey()), "points", points));
                 }
             }
             out.put(d.getKey(), channels);

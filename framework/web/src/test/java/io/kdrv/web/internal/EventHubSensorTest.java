@@ -28,4 +28,20 @@ class EventHubSensorTest {
                 .get("temperature");
         assertEquals(List.of(List.of(1000L, 21.5), List.of(2000L, 22.0)), t.get("points"));
     }
+
+    @Test
+    void theUnitIsTheOneTheDriverDeclaredForTheChannel() {
+        EventHub hub = new EventHub();
+        hub.handleEvent(new Event("kdrv/sensor/adc0", Map.of("device", "adc0", "channel", "ch0", "value", 1.25,
+                "unit", "V", "timestamp", 1000L, "sequence", 1L)));
+        hub.handleEvent(new Event("kdrv/sensor/bme280", Map.of("device", "env0", "temperature", 21.5,
+                "timestamp", 1000L, "sequence", 1L)));
+        assertEquals("V", hub.unit("adc0", "ch0"), "declared by the driver");
+        assertEquals("°C", hub.unit("env0", "temperature"), "a driver's own event: from the channel's name");
+        assertEquals("", hub.unit("adc0", "ch7"), "unknown");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ch0 = (Map<String, Object>) ((Map<String, Object>) hub.history("adc0", 0).get("adc0"))
+                .get("ch0");
+        assertEquals("V", ch0.get("unit"));
+    }
 }
