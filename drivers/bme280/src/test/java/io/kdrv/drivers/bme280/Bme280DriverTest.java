@@ -15,6 +15,7 @@ import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.KthreadInfo;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.await.Await;
 import io.kdrv.testing.NodeTemplate;
 import java.time.Duration;
 import java.util.BitSet;
@@ -159,6 +160,9 @@ class Bme280DriverTest {
         bed.register(driver, "bosch,bme280");
         sensor.add("env0");
         Bme280Reading r = awaitReading("env0", x -> true);
+        // the poller sets the driver's latest reading just before it publishes it to the core
+        Await.until("env0's sample published", () -> bed.manager().sensor("env0")
+                .map(i -> i.readings().get(0).sequence() >= r.sequence()).orElse(false));
         io.kdrv.driver.SensorInfo info = bed.manager().sensor("env0").orElseThrow();
         assertEquals(List.of("temperature", "pressure", "humidity"),
                 info.readings().stream().map(io.kdrv.driver.SensorReading::channel).toList());
