@@ -10,7 +10,10 @@ public enum DeviceState {
     BOUND,
     /** Probe threw {@link ProbeDeferredException}; retried after the next successful probe. */
     DEFERRED,
-    /** Probe failed (exception or timeout); see the device's error. Retried only on rebind or driver change. */
+    /**
+     * Probe failed (exception or timeout), or remove did not return within its bound (the driver is not called
+     * again by itself); see the device's error. Retried only on rebind or driver change.
+     */
     FAILED,
     /** remove and devres release are running. */
     REMOVING

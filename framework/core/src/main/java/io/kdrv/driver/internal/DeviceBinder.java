@@ -34,6 +34,12 @@ final class DeviceBinder {
     private final Map<String, List<DeviceImpl>> waitingForNode = new java.util.HashMap<>();
     /** Who holds a resource of whom (shared with the devices, which link themselves). */
     final DeviceLinks links = new DeviceLinks();
+    /**
+     * Consumers unbound because their supplier is unbinding, by supplier, until its unbind ends and they are probed
+     * again (probe queue only). Kept here, not in the unbind's locals: when a consumer's remove hangs, the fresh
+     * worker re-runs the item from its start (ProbeQueue.takeOver) and must still find the ones unbound before.
+     */
+    private final Map<DeviceImpl, List<DeviceImpl>> unboundBySupplier = new java.util.HashMap<>();
     private final Supplier<HostConfig> config;
 
     // Worker-confined.
@@ -173,11 +179,14 @@ final class DeviceBinder {
         return false;
     }
 
-    /** Unbinds a BOUND device (remove, then devres release); DEFERRED/FAILED devices just become UNBOUND. */
+    /**
+     * Unbinds a BOUND device (its consumers first, then remove, then devres release); DEFERRED/FAILED devices just
+     * become UNBOUND. A remove that does not return in time leaves the device FAILED ({@link #removeAbandoned}).
+     */
     void detach(DeviceImpl dev, String why) {
         DeviceState s = dev.state();
         if (s == DeviceState.BOUND) {
-            List<DeviceImpl> consumers = unbindConsumers(dev);
+            unbindConsumers(dev);
             DriverEntry d = dev.driver;
             states.transition(dev, DeviceState.REMOVING, d.id(), null);
             // remove, then the devres release in the same bounded call; the list is taken only after remove
@@ -186,7 +195,7 @@ final class DeviceBinder {
             Duration timeout = config.get().removeTimeout();
             DriverCalls.Outcomes out = calls.callThenInline(dev, "remove by driver " + d.id(), timeout,
                     () -> d.driver().remove(dev),
-                    thread -> release(dev, () -> unboundThenConsumers(dev, d, why, consumers)), // remove hung
+                    thread -> removeAbandoned(dev, d, timeout, thread),
                     "devres release", timeout, () -> {
                         Devres res = dev.takeDevres();
                         taken.set(res);
@@ -197,7 +206,8 @@ final class DeviceBinder {
                         Devres res = taken.get();
                         LOG.error("device {}: resources still held after the devres timeout: {}", dev.name(),
                                 res == null ? "?" : res.describe());
-                        unboundThenConsumers(dev, d, why, consumers);
+                        unbound(dev, d, why);
+                        consumersBack(dev);
                     });
             if (out.first().timedOut() || out.second().timedOut()) {
                 return; // the repair above finished the unbind
@@ -206,11 +216,30 @@ final class DeviceBinder {
                 LOG.error("device {}: remove by driver {} threw; its resources were released anyway", dev.name(),
                         d.id(), out.first().error());
             }
-            unboundThenConsumers(dev, d, why, consumers);
+            unbound(dev, d, why);
+            consumersBack(dev);
         } else if (s == DeviceState.DEFERRED || s == DeviceState.FAILED) {
             dev.driver = null;
             states.transition(dev, DeviceState.UNBOUND, null, null);
         }
+    }
+
+    /**
+     * The remove of {@code dev} hung and its kthread was abandoned (on the fresh worker, before the item runs
+     * again): resources released, the device FAILED with a reason naming the hung call, so it is not probed again
+     * by itself while the driver may still be in its remove; its own consumers go back to deferred probe.
+     */
+    private void removeAbandoned(DeviceImpl dev, DriverEntry d, Duration timeout, String thread) {
+        String msg = "remove of device " + dev.name() + " by driver " + d.id() + " did not return within "
+                + timeout.toMillis() + " ms (kthread " + thread + " abandoned)";
+        release(dev, () -> {
+            dev.clearDriverData();
+            dev.countRemove();
+            dev.driver = null; // no longer bound: the item's re-run (a driver removal) does not unbind it again
+            states.transition(dev, DeviceState.FAILED, d.id(), msg);
+            LOG.warn("device {}: {}; FAILED until bound again (kdrv:bind) or its driver changes", dev.name(), msg);
+            consumersBack(dev);
+        });
     }
 
     /** The end of an unbind whose remove was called apart (the shutdown): devres release, then UNBOUND. */
@@ -225,11 +254,20 @@ final class DeviceBinder {
         unbound(dev, d, why);
     }
 
-    /** The end of a supplier's unbind: UNBOUND, then its consumers probed again (they defer until it is back). */
-    private void unboundThenConsumers(DeviceImpl dev, DriverEntry d, String why, List<DeviceImpl> consumers) {
-        unbound(dev, d, why);
+    /**
+     * The end of a supplier's unbind: the consumers it unbound are probed again (Linux
+     * {@code DL_FLAG_AUTOPROBE_CONSUMER}), so they defer until it is back. A consumer deleted meanwhile is skipped.
+     */
+    private void consumersBack(DeviceImpl supplier) {
+        List<DeviceImpl> consumers = unboundBySupplier.remove(supplier);
+        if (consumers == null) {
+            return;
+        }
+        consumers.sort(BY_REGISTRATION);
         for (DeviceImpl c : consumers) {
-            attach(c);
+            if (devices.byName(c.name()) == c) {
+                attach(c);
+            }
         }
     }
 
@@ -244,22 +282,22 @@ final class DeviceBinder {
 
     /**
      * Device links (Linux {@code device_links_unbind_consumers}): unbinds, newest first, every bound device holding
-     * a resource of {@code supplier} (a PWM channel or a GPIO line of its controller), so none outlives it.
-     *
-     * @return the consumers unbound, to probe again once the supplier is gone (they defer until it is back)
+     * a resource of {@code supplier} (a PWM channel or a GPIO line of its controller), so none outlives it. Each one
+     * unbound is noted in {@link #unboundBySupplier} as soon as its detach returns, for {@link #consumersBack}; a
+     * re-run after a hung consumer remove finds the earlier ones there (no longer BOUND, not linked any more).
      */
-    private List<DeviceImpl> unbindConsumers(DeviceImpl supplier) {
-        List<DeviceImpl> out = new java.util.ArrayList<>();
+    private void unbindConsumers(DeviceImpl supplier) {
         List<DeviceImpl> linked = links.consumersOf(supplier.name()); // not every device: removes stay O(1)
         linked.sort(BY_PROBE_REVERSED);
         for (DeviceImpl c : linked) {
             if (c != supplier && c.state() == DeviceState.BOUND && c.usesSupplier(supplier.name())) {
                 detach(c, "supplier " + supplier.name() + " unbinding (device link)");
-                out.add(c);
+                List<DeviceImpl> out = unboundBySupplier.computeIfAbsent(supplier, k -> new java.util.ArrayList<>());
+                if (!out.contains(c)) {
+                    out.add(c);
+                }
             }
         }
-        out.sort(BY_REGISTRATION);
-        return out;
     }
 
     /**

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * UNBOUND  → PROBING                          match, bind
  * PROBING  → BOUND | DEFERRED | FAILED        really_probe() outcome
  * BOUND    → REMOVING                         device_release_driver()
- * REMOVING → UNBOUND
+ * REMOVING → UNBOUND | FAILED                remove returned; remove did not return in time (abandoned)
  * DEFERRED → PROBING | UNBOUND                deferred retry; driver gone, unbind, node change
  * FAILED   → PROBING | UNBOUND                bind, better driver; driver gone, unbind, node change
  * </pre>
@@ -37,7 +37,7 @@ final class DeviceStateMachine {
         t.put(DeviceState.UNBOUND, EnumSet.of(DeviceState.PROBING));
         t.put(DeviceState.PROBING, EnumSet.of(DeviceState.BOUND, DeviceState.DEFERRED, DeviceState.FAILED));
         t.put(DeviceState.BOUND, EnumSet.of(DeviceState.REMOVING));
-        t.put(DeviceState.REMOVING, EnumSet.of(DeviceState.UNBOUND));
+        t.put(DeviceState.REMOVING, EnumSet.of(DeviceState.UNBOUND, DeviceState.FAILED));
         t.put(DeviceState.DEFERRED, EnumSet.of(DeviceState.PROBING, DeviceState.UNBOUND));
         t.put(DeviceState.FAILED, EnumSet.of(DeviceState.PROBING, DeviceState.UNBOUND));
         return t;

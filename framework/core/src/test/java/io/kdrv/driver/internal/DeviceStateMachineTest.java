@@ -52,6 +52,8 @@ class DeviceStateMachineTest {
         }
         assertFalse(DeviceStateMachine.allowed(DeviceState.BOUND, DeviceState.UNBOUND), "BOUND goes through REMOVING");
         assertFalse(DeviceStateMachine.allowed(DeviceState.BOUND, DeviceState.PROBING));
+        assertTrue(DeviceStateMachine.allowed(DeviceState.REMOVING, DeviceState.FAILED), "a remove that hung");
+        assertFalse(DeviceStateMachine.allowed(DeviceState.REMOVING, DeviceState.PROBING));
     }
 
     @Test
