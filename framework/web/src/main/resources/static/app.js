@@ -245,14 +245,16 @@ async function renderGpio() {
     const counters = [['edges', l.edges], ['handled', l.handled], ['lost', l.lost], ['overflow', l.overflows], ['debounced', l.debounced]]
       .filter(([, v]) => v !== undefined && v !== null);
     const max = Math.max(1, ...counters.map(([, v]) => v));
+    // a line of a driver's GPIO controller is named as in the board file ("expander0:3"); its number is internal
+    const name = l.label || String(l.line);
     const card = el('div', { class: 'card', id: 'line-' + l.line },
-      el('h2', {}, el('span', { class: 'led' + (l.level === 1 ? ' on' : '') }), ' GPIO ' + l.line + ' · ' + l.owner + ' · ' + l.direction),
+      el('h2', {}, el('span', { class: 'led' + (l.level === 1 ? ' on' : '') }), ' GPIO ' + name + ' · ' + l.owner + ' · ' + l.direction),
       el('div', { class: 'muted mono', text: l.irqThread ? 'IRQ kthread ' + l.irqThread : 'no IRQ' }),
       el('div', { class: 'counters' }, counters.map(([k, v]) => [el('span', { text: k }),
         el('div', { class: 'bar' }, el('div', { class: 'fill', 'data-w': (100 * v / max).toFixed(1) })),
         el('span', { class: 'num ' + 'cnt-' + k, text: v })])),
       l.latency ? [el('div', { class: 'muted', text: 'edge → event delivered (latency histogram)' }), el('canvas', { class: 'hist' })] : null,
-      g.simulated && l.direction === 'in'
+      g.simulated && l.direction === 'in' && name === String(l.line) // the simulator drives SoC lines only
         ? el('button', { type: 'button', class: 'pulse', 'data-line': l.line, text: 'Pulse (simulate press)',
           onclick: () => post('gpio/' + l.line + '/simulate', { 'pulse-ms': 60 }).then(refresh, showError) }) : null);
     return card;

@@ -43,6 +43,9 @@ final class DemoReadings {
                 props.put(key, event.getProperty(key));
             }
         }
+        if (props.remove("line.name") instanceof String name) {
+            props.put("line", name); // "expander0:1" as in the board file, not the line's internal global number
+        }
         latest.computeIfAbsent(device, d -> new ConcurrentHashMap<>()).put(event.getTopic(), props);
     }
 

@@ -159,6 +159,28 @@ public interface Device {
     LineConfig gpioConfig(String key, int index) throws DeviceConfigException;
 
     /**
+     * The name of the GPIO line of entry {@code index} of node key {@code key} as the board file writes it, for
+     * events, logs and error messages: {@code "expander0:3"} for a line of a driver's GPIO controller (however the
+     * node wrote the reference), the line number ({@code "17"}) for a SoC line. {@link #getIntArray} gives the
+     * numbers, global ones for controller lines ({@link GpioChip#number}); those are for code, not for users. Does not
+     * check that the controller exists. Thread-safe.
+     *
+     * @throws DeviceConfigException naming this device and key: the key is missing, is not a line list, or has no
+     *         entry {@code index}
+     */
+    String gpioName(String key, int index) throws DeviceConfigException;
+
+    /** {@link #gpioName} of every entry of {@code key}, in order (e.g. for "got [expander0:3, expander0:3]"). */
+    default List<String> gpioNames(String key) throws DeviceConfigException {
+        int n = getIntArray(key).length;
+        List<String> names = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            names.add(gpioName(key, i));
+        }
+        return names;
+    }
+
+    /**
      * The GPIO input whose line is node key {@code key} (entry {@code index} of an int array), requested with
      * {@code config}. With active-low the input (and IRQ edges and levels) is logical: HIGH = active.
      *

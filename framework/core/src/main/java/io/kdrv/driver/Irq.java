@@ -15,7 +15,7 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Irq {
-    /** The GPIO line. */
+    /** The GPIO line's number (global on a driver's GPIO controller; users read {@link Device#gpioName}). */
     int line();
 
     /** Name of the bottom-half kthread, {@code irq/<line>-<device>}. */

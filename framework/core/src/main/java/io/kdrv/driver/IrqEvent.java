@@ -5,7 +5,8 @@ import com.pi4j.io.gpio.digital.DigitalState;
 /**
  * One GPIO edge delivered to an {@link IrqHandler}.
  *
- * @param line      the GPIO line (BCM number)
+ * @param line      the GPIO line (BCM number; on a driver's GPIO controller its global number, {@link
+ *                  GpioChip#number}: name it to users with {@link Device#gpioName})
  * @param state     the level after the edge (HIGH = rising)
  * @param timestampNanos when the edge happened, in the {@link System#nanoTime()} time base: the kernel's
  *                  CLOCK_MONOTONIC timestamp on a GPIO character device, the top half's clock on the mock board

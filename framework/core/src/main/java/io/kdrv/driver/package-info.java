@@ -15,9 +15,11 @@
  * handle, edge delivery), {@code Device.registerGpioController}, and {@code ControllerRef} (the
  * {@code "<controller>:<n>"} reference form of node entries, generic for other controller classes).
  *
+ * <p>0.4.0: {@code Device.gpioName} (a line's name as the board file writes it, {@code "expander0:3"}).
+ *
  * <p>Versioned with OSGi semantic versioning (bnd baselining checks it): an interface marked
  * {@code @ConsumerType} (implemented by drivers) may only change in a major version; {@code @ProviderType} ones
  * (implemented by the core) may gain methods in a minor version.
  */
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package io.kdrv.driver;

@@ -20,6 +20,7 @@ import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.SampleDrivers.ButtonDriver;
 import io.kdrv.testing.await.Await;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -266,6 +267,17 @@ class GpioControllerTest {
         assertEquals("remove expander0", order.getLast());
         assertTrue(order.indexOf("remove lamp0") >= 0 && order.indexOf("release line 3") >= 0, order.toString());
         assertEquals(List.of("button0", "button0"), buttons.removed);
+    }
+
+    @Test
+    void irqErrorsNameTheLineAsTheBoardFileDoes() {
+        registerAll();
+        addExpander();
+        bed.register((Driver) dev -> dev.requestThreadedIrq(dev.gpioInput("gpios", 0), Edge.BOTH, Duration.ofMillis(-1),
+                e -> { }), "test,bad-debounce");
+        DeviceInfo d = bed.addDevice("b9", "test,bad-debounce", "gpios", new String[] {"expander0:3"});
+        assertEquals(DeviceState.FAILED, d.state());
+        assertTrue(d.reason().startsWith("GPIO expander0:3 (device b9): debounce must be >= 0"), d.reason());
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.dht22.internal.Dht22Driver;
 import io.kdrv.drivers.dht22.sim.Dht22Sim;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.MemoryGpioController;
 import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
@@ -114,6 +115,19 @@ class Dht22Test {
         assertEquals(1, sensor().timeouts());
         String why = sensor().lastError().orElseThrow();
         assertTrue(why.contains("only 20 of 40 bits"), why);
+    }
+
+    @Test
+    void errorsNameControllerLinesAsTheBoardFileDoes() throws Exception {
+        bed.register(new MemoryGpioController(8), "test,gpio");
+        bed.addDevice("expander0", "test,gpio");
+        env("gpios", new String[] {"expander0:0", "expander0:1"}, "timeout-ms", 20, "retries", 0);
+        String why = (String) events.await(1, WAIT).get(0).getProperty(Dht22Events.ERROR);
+        assertTrue(why.startsWith("dht22 env: no response on data GPIO expander0:0 to the start signal on GPIO "
+                + "expander0:1"), why);
+        DeviceInfo same = node.add("env2", "gpios", new String[] {"expander0:2", "expander0:2"});
+        assertEquals(DeviceState.FAILED, same.state());
+        assertTrue(same.reason().endsWith("got [expander0:2, expander0:2]"), same.reason());
     }
 
     @Test

@@ -9,8 +9,13 @@ public final class KeyEvents {
     public static final String TOPIC = "kdrv/input/KEY";
     /** String: the device node's name. */
     public static final String DEVICE = "device";
-    /** Integer: the GPIO line (BCM number). */
+    /**
+     * Integer: the GPIO line's number (BCM number; for a line of a driver's GPIO controller its global number, 512
+     * and up, which only tells lines apart: show {@link #LINE_NAME} instead).
+     */
     public static final String LINE = "line";
+    /** String: the GPIO line as the board file names it: {@code "17"}, or {@code "expander0:3"} on an expander. */
+    public static final String LINE_NAME = "line.name";
     /** Integer: the key code (node key {@code linux,code} or {@code codes}; 0 when only labels are given). */
     public static final String CODE = "code";
     /** String: the key's label (node key {@code labels}, or {@code KEY_<code>}). */

@@ -14,6 +14,7 @@ import io.kdrv.drivers.gpiokeys.internal.GpioKeysDriver;
 import io.kdrv.kthread.KthreadInfo;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.MemoryGpioController;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -52,6 +53,7 @@ class GpioKeysTest {
         assertEquals(KeyEvents.TOPIC, press.getTopic());
         assertEquals("button0", press.getProperty(KeyEvents.DEVICE));
         assertEquals(17, press.getProperty(KeyEvents.LINE));
+        assertEquals("17", press.getProperty(KeyEvents.LINE_NAME), "a SoC line is named by its number");
         assertEquals(28, press.getProperty(KeyEvents.CODE));
         assertEquals("KEY_28", press.getProperty(KeyEvents.LABEL));
         assertTrue(pressed(press));
@@ -271,6 +273,26 @@ class GpioKeysTest {
         assertFailed(bed.addDevice("k6", "gpio-keys", "gpios", new int[] {17, 17}, "codes", new int[] {1, 2}),
                 "k6", "listed twice");
         assertFalse(bed.mock().isOpen(17), "failed probes release what they claimed");
+    }
+
+    @Test
+    void keysOnControllerLinesAreNamedAsTheBoardFileNamesThem() throws Exception {
+        MemoryGpioController expander = new MemoryGpioController(8);
+        bed.register(expander, "test,gpio");
+        bed.register(driver, "gpio-keys");
+        bed.addDevice("expander0", "test,gpio");
+        DeviceInfo d = bed.addDevice("keys", "gpio-keys", "gpios", new String[] {"17", "expander0:3"},
+                "codes", new int[] {1, 2}, "debounce-ms", 0);
+        assertEquals(DeviceState.BOUND, d.state(), d.reason());
+        expander.setInput("expander0", 3, true);
+        Event press = events.await(1, WAIT).get(0);
+        assertEquals("expander0:3", press.getProperty(KeyEvents.LINE_NAME));
+        assertEquals(512 + 3, press.getProperty(KeyEvents.LINE), "the numeric property stays for tools");
+
+        DeviceInfo twice = bed.addDevice("k2", "gpio-keys", "gpios", new String[] {"expander0:5", "expander0:5"},
+                "codes", new int[] {1, 2});
+        assertEquals(DeviceState.FAILED, twice.state());
+        assertEquals("device k2: key 'gpios': line expander0:5 is listed twice", twice.reason());
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.hcsr04.internal.HcSr04Driver;
 import io.kdrv.drivers.hcsr04.sim.HcSr04Sim;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.MemoryGpioController;
 import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import java.time.Duration;
@@ -126,6 +127,23 @@ class HcSr04Test {
         sim.distance(1.0);
         awaitEvent(ok().and(distance(1.0)));
         assertEquals(1.0, s.latest().orElseThrow().distanceMeters(), 1e-6);
+    }
+
+    @Test
+    void errorsNameControllerLinesAsTheBoardFileDoes() throws Exception {
+        bed.register(new MemoryGpioController(8), "test,gpio");
+        bed.register(driver, "hc-sr04");
+        bed.addDevice("expander0", "test,gpio");
+        DeviceInfo d = bed.addDevice("sonar", "hc-sr04", "gpios", new String[] {"expander0:0", "expander0:1"},
+                "timeout-ms", 10);
+        assertEquals(DeviceState.BOUND, d.state(), d.reason());
+        String why = (String) awaitEvent(ev -> ev.getProperty(HcSr04Events.ERROR) != null)
+                .getProperty(HcSr04Events.ERROR);
+        assertTrue(why.startsWith("hc-sr04 sonar: no echo on GPIO expander0:1 within 10 ms of the trigger on GPIO "
+                + "expander0:0"), why);
+        DeviceInfo same = bed.addDevice("sonar2", "hc-sr04", "gpios", new String[] {"expander0:2", "expander0:2"});
+        assertEquals(DeviceState.FAILED, same.state());
+        assertTrue(same.reason().endsWith("got [expander0:2, expander0:2]"), same.reason());
     }
 
     @Test

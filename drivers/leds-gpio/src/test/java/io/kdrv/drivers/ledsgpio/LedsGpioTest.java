@@ -16,6 +16,7 @@ import io.kdrv.drivers.ledsgpio.internal.Trigger;
 import io.kdrv.kthread.KthreadInfo;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.MemoryGpioController;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -227,6 +228,21 @@ class LedsGpioTest {
             assertTrue(d.reason().contains(f), "'" + f + "' in: " + d.reason());
         }
         assertFalse(bed.mock().isOpen(27));
+    }
+
+    @Test
+    void ledsOnControllerLinesAreNamedAsTheBoardFileNamesThem() {
+        MemoryGpioController expander = new MemoryGpioController(8);
+        bed.register(expander, "test,gpio");
+        bed.register(driver, "gpio-leds");
+        bed.addDevice("expander0", "test,gpio");
+        DeviceInfo twice = bed.addDevice("leds", "gpio-leds", "gpios", new String[] {"expander0:2", "expander0:2"});
+        assertEquals(DeviceState.FAILED, twice.state());
+        assertEquals("device leds: key 'gpios': line expander0:2 is listed twice", twice.reason());
+        DeviceInfo ok = bed.addDevice("led1", "gpio-leds", "gpios", new String[] {"expander0:2"},
+                "trigger", new String[] {"default-on"});
+        assertEquals(DeviceState.BOUND, ok.state(), ok.reason());
+        assertTrue(expander.output("expander0", 2), "default-on drives the controller line");
     }
 
     @Test

@@ -116,6 +116,7 @@ class Mcp23017DriverTest {
         assertEquals("K0", press.getProperty(KeyEvents.LABEL));
         assertEquals(true, press.getProperty(KeyEvents.PRESSED));
         assertEquals(512 + 3, press.getProperty(KeyEvents.LINE), "global number of expander0:3");
+        assertEquals("expander0:3", press.getProperty(KeyEvents.LINE_NAME), "as the board file names it");
         chip.setInput(3, true);
         assertEquals(false, awaitKeyEvent(2).getProperty(KeyEvents.PRESSED));
         chip.setInput(12, false); // port B: INTB mirrored onto INTA

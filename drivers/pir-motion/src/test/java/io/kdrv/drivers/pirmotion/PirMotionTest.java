@@ -11,6 +11,7 @@ import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.pirmotion.internal.PirMotionDriver;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.MemoryGpioController;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -31,6 +32,20 @@ class PirMotionTest {
 
     private static boolean motion(Event e) {
         return (Boolean) e.getProperty(MotionEvents.MOTION);
+    }
+
+    @Test
+    void aSensorOnAControllerLineIsNamedAsTheBoardFileDoes() throws Exception {
+        MemoryGpioController expander = new MemoryGpioController(8);
+        bed.register(expander, "test,gpio");
+        bed.register(driver, "pir-motion");
+        bed.addDevice("expander0", "test,gpio");
+        DeviceInfo d = bed.addDevice("hall", "pir-motion", "gpios", new String[] {"expander0:4"});
+        assertEquals(DeviceState.BOUND, d.state(), d.reason());
+        expander.setInput("expander0", 4, true);
+        assertTrue(motion(events.await(1, WAIT).get(0)));
+        String shown = driver.sensor("hall").orElseThrow().toString();
+        assertTrue(shown.startsWith("pir hall (line expander0:4, motion"), shown);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.rotary.internal.RotaryEncoderDriver;
 import io.kdrv.drivers.rotary.sim.RotaryEncoderSim;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.MemoryGpioController;
 import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
@@ -223,6 +224,19 @@ class RotaryEncoderTest {
         assertFalse(bed.mock().isOpen(A));
         assertFalse(bed.mock().isOpen(B));
         assertEquals(List.of(), deviceKthreads());
+    }
+
+    @Test
+    void errorsNameControllerLinesAsTheBoardFileDoes() {
+        bed.register(new MemoryGpioController(8), "test,gpio");
+        bed.register(driver, "rotary-encoder");
+        bed.addDevice("expander0", "test,gpio");
+        DeviceInfo same = bed.addDevice("knob", "rotary-encoder", "gpios", new String[] {"expander0:1", "expander0:1"});
+        assertEquals(DeviceState.FAILED, same.state());
+        assertEquals("device knob: key 'gpios': needs two different GPIO lines [A, B], got [expander0:1, expander0:1]",
+                same.reason());
+        DeviceInfo ok = bed.addDevice("knob2", "rotary-encoder", "gpios", new String[] {"expander0:1", "expander0:2"});
+        assertEquals(DeviceState.BOUND, ok.state(), ok.reason());
     }
 
     @Test

@@ -67,6 +67,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final int line;
+    private final String label;   // "17", or "expander0:3" for a controller line: what logs and errors name
     private final String device;
     private final String threadName;
     private final Edge edge;
@@ -126,10 +127,11 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
     ThreadedIrq(int line, String label, String device, DigitalInput input, Edge edge, Duration debounce,
             IrqHandler handler, IrqSettings settings, Runnable onFreed) {
         if (debounce == null || debounce.isNegative()) {
-            throw new IllegalArgumentException("GPIO " + line + " (device " + device + "): debounce must be >= 0, got "
+            throw new IllegalArgumentException("GPIO " + label + " (device " + device + "): debounce must be >= 0, got "
                     + debounce);
         }
         this.line = line;
+        this.label = label;
         this.device = device;
         this.input = input;
         this.edge = edge;
@@ -164,7 +166,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         RuntimeException failure = null;
         synchronized (lifecycle) {
             if (freed.get()) {
-                failure = new IllegalStateException(threadName + ": freed before it started (GPIO " + line
+                failure = new IllegalStateException(threadName + ": freed before it started (GPIO " + label
                         + " was released meanwhile)");
             } else {
                 stream = s;
@@ -233,7 +235,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         wq.wakeUp();
         if (logOverflow) {
             LOG.warn("{}: FIFO full ({} edges queued), oldest edge dropped on GPIO {} of device {}: {} dropped so "
-                    + "far (handler too slow for the edge rate?)", threadName, fifo.capacity(), line, device,
+                    + "far (handler too slow for the edge rate?)", threadName, fifo.capacity(), label, device,
                     overflows);
         }
     }
@@ -330,7 +332,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
             DigitalState s = input.state();
             return s == DigitalState.HIGH ? true : s == DigitalState.LOW ? false : fallback;
         } catch (RuntimeException e) {
-            LOG.debug("{}: cannot read GPIO {} of device {}: {}", threadName, line, device, e.toString());
+            LOG.debug("{}: cannot read GPIO {} of device {}: {}", threadName, label, device, e.toString());
             return fallback;
         }
     }
@@ -421,7 +423,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
             try {
                 s.close();
             } catch (RuntimeException e) {
-                LOG.warn("{}: closing the kernel edge stream of GPIO {} failed: {}", threadName, line, e.toString(), e);
+                LOG.warn("{}: closing the kernel edge stream of GPIO {} failed: {}", threadName, label, e.toString(), e);
             }
         }
     }
@@ -449,7 +451,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
             lastFailureLogNanos = now;
             failuresLogged = n;
             LOG.error("{}: handler of device {} failed on GPIO {} edge #{} ({}): {}; further failures of this IRQ are "
-                    + "counted (gpio:list FAILED) and logged at most once per {} s", threadName, device, line,
+                    + "counted (gpio:list FAILED) and logged at most once per {} s", threadName, device, label,
                     event.sequence(), event.state(), e.toString(), FAILURE_LOG_INTERVAL.toSeconds(), e);
         } else if (now - lastFailureLogNanos >= FAILURE_LOG_INTERVAL.toNanos()) {
             long since = n - failuresLogged;
@@ -457,7 +459,7 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
             lastFailureLogNanos = now;
             failuresLogged = n;
             LOG.error("{}: handler of device {} failed {} more time{} on GPIO {} in the last {} s ({} in total), "
-                    + "latest on edge #{} ({}): {}", threadName, device, since, since == 1 ? "" : "s", line, seconds,
+                    + "latest on edge #{} ({}): {}", threadName, device, since, since == 1 ? "" : "s", label, seconds,
                     n, event.sequence(), event.state(), e.toString());
         }
     }
@@ -499,18 +501,18 @@ final class ThreadedIrq implements Irq, DigitalStateChangeListener {
         long dropped = overflows;
         if (dropped > 0) {
             LOG.warn("{}: freed; {} of {} edges on GPIO {} were dropped by FIFO overflow", threadName, dropped, edges,
-                    line);
+                    label);
         }
         long failed = failures;
         long unreported = failed - failuresLogged;
         if (unreported > 0) {
             LOG.error("{}: freed; the handler of device {} failed {} of {} handled edges on GPIO {}, {} of them since "
-                    + "the last report", threadName, device, failed, handled, line, unreported);
+                    + "the last report", threadName, device, failed, handled, label, unreported);
         }
         long kernelLost = lost;
         if (kernelLost > 0) {
             LOG.warn("{}: freed; the kernel dropped {} edges on GPIO {} (kernel event FIFO overflow; see "
-                    + "irq.kernel.buffer)", threadName, kernelLost, line);
+                    + "irq.kernel.buffer)", threadName, kernelLost, label);
         }
         onFreed.run();
     }

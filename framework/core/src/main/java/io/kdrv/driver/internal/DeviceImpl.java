@@ -627,6 +627,22 @@ final class DeviceImpl implements Device {
     }
 
     @Override
+    public String gpioName(String key, int index) {
+        int number = line(key, index); // index range, named
+        Object raw = raw(key);
+        if (raw != null && LineRefs.hasRefs(raw)) {
+            try {
+                if (LineRefs.entry(Props.elements(raw).get(index), index) instanceof ControllerRef ref) {
+                    return ref.toString();
+                }
+            } catch (Props.BadValue e) {
+                throw new DeviceConfigException(name, key, e.getMessage());
+            }
+        }
+        return Integer.toString(number);
+    }
+
+    @Override
     public LineConfig gpioConfig(String key, int index) {
         int count = getIntArray(key).length;
         line(key, index); // index range, named

@@ -94,6 +94,16 @@ class ControllerRefTest {
     }
 
     @Test
+    void gpioNameIsTheBoardFileFormNotTheGlobalNumber() {
+        DeviceImpl d = device(new String[] {"17", "expander0:3", "expander1:0"});
+        assertEquals(List.of("17", "expander0:3", "expander1:0"),
+                List.of(d.gpioName("gpios", 0), d.gpioName("gpios", 1), d.gpioName("gpios", 2)));
+        assertEquals("4", device(new int[] {4, 5}).gpioName("gpios", 0), "no reference: the SoC number");
+        DeviceConfigException range = assertThrows(DeviceConfigException.class, () -> d.gpioName("gpios", 3));
+        assertEquals("device keys: key 'gpios': index 3 out of range: the key has 3 entries", range.getMessage());
+    }
+
+    @Test
     void bindingCheckAcceptsReferencesAndStillChecksSocLines() {
         Binding b = Binding.of(NodeKey.ofIntArray("gpios").required().min(0));
         assertEquals(List.of(), BindingCheck.check("keys", Map.of("gpios", new String[] {"17", "e0:3"}), b));

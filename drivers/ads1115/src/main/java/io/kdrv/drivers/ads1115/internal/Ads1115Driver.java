@@ -74,7 +74,8 @@ public final class Ads1115Driver implements Driver {
         I2C i2c = dev.i2c();
         Ads1115Io io = new Ads1115Io(i2c, dev.name(), dev.getInt(NodeKey.I2C_BUS.name()), config.address());
         Integer readyGpio = config.readyIrq() ? dev.getIntArray(Ads1115Config.READY_GPIOS)[0] : null;
-        Ads1115Poller poller = new Ads1115Poller(dev.name(), io, config, readyGpio, this::publish);
+        Ads1115Poller poller = new Ads1115Poller(dev.name(), io, config,
+                readyGpio == null ? null : dev.gpioName(Ads1115Config.READY_GPIOS, 0), this::publish);
         if (readyGpio != null) {
             DigitalInput rdy = dev.gpioInput(Ads1115Config.READY_GPIOS, 0);
             // ALERT/RDY is open-drain, active low: the falling edge is the end of a conversion.
@@ -92,7 +93,7 @@ public final class Ads1115Driver implements Driver {
         dev.addAction(() -> sensors.remove(dev.name(), bound)); // also on a failed probe
         LOG.info("{}: ADS1115 bound, channels {} at ±{} V, {} SPS, every {} ms, conversion end by {}", io.where(),
                 config.channels(), config.fullScale(), config.sps(), config.pollPeriod().toMillis(),
-                readyGpio != null ? "ALERT/RDY on GPIO " + readyGpio : "OS-bit polling");
+                readyGpio != null ? "ALERT/RDY on GPIO " + dev.gpioName(Ads1115Config.READY_GPIOS, 0) : "OS-bit polling");
     }
 
     @Override

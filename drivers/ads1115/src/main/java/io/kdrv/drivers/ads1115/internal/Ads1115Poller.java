@@ -42,7 +42,8 @@ final class Ads1115Poller implements Ads1115Sensor {
     private volatile long readings;
     private volatile long errors;
 
-    Ads1115Poller(String device, Ads1115Io io, Ads1115Config config, Integer readyGpio,
+    /** @param readyGpio the ALERT/RDY line as the board file names it ("23", "expander0:3"), or null */
+    Ads1115Poller(String device, Ads1115Io io, Ads1115Config config, String readyGpio,
             Consumer<Ads1115Reading> sink) {
         this.device = device;
         this.io = io;

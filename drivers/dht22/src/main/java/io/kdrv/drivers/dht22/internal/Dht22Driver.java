@@ -13,7 +13,6 @@ import io.kdrv.drivers.dht22.Dht22Events;
 import io.kdrv.drivers.dht22.Dht22Sensor;
 import io.kdrv.kthread.Kthread;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,13 +91,13 @@ public final class Dht22Driver implements Driver {
         int[] lines = dev.getIntArray(GPIOS);
         if (lines.length != 2 || lines[0] == lines[1]) {
             throw new DeviceConfigException(dev.name(), GPIOS, "needs two different GPIO lines [data, start] (the "
-                    + "data input and the output that pulls it low), got " + Arrays.toString(lines));
+                    + "data input and the output that pulls it low), got " + dev.gpioNames(GPIOS));
         }
         boolean activeLow = dev.getBoolean(START_ACTIVE_LOW);
         DigitalState released = activeLow ? DigitalState.HIGH : DigitalState.LOW;
         DigitalInput data = dev.gpioInput(GPIOS, 0);
         DigitalOutput start = dev.gpioOutput(GPIOS, 1, released); // released when claimed and after release
-        Dht22Reader reader = new Dht22Reader(dev.name(), lines[0], lines[1], start, activeLow,
+        Dht22Reader reader = new Dht22Reader(dev.name(), dev.gpioName(GPIOS, 0), dev.gpioName(GPIOS, 1), start, activeLow,
                 Duration.ofMillis(dev.getLong(POLL_MS)), Duration.ofMillis(dev.getLong(TIMEOUT_MS)),
                 dev.getInt(RETRIES), Duration.ofMillis(dev.getLong(RETRY_MS)), this::post);
         dev.requestThreadedIrq(data, Edge.BOTH, reader::onEdge);
@@ -108,7 +107,8 @@ public final class Dht22Driver implements Driver {
         bound.put(dev.name(), reader);
         dev.addAction(() -> bound.remove(dev.name(), reader));
         k.wakeUp();
-        LOG.info("{}: DHT22 data GPIO {}, start GPIO {} ({}), every {} ms", dev.name(), lines[0], lines[1],
+        LOG.info("{}: DHT22 data GPIO {}, start GPIO {} ({}), every {} ms", dev.name(), dev.gpioName(GPIOS, 0),
+                dev.gpioName(GPIOS, 1),
                 activeLow ? "pulls when LOW" : "pulls when HIGH", dev.getLong(POLL_MS));
     }
 

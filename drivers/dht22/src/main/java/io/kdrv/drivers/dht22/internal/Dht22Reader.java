@@ -41,8 +41,8 @@ final class Dht22Reader implements Dht22Sensor {
     private static final long LOG_EVERY_NTH_ERROR = 100;
 
     private final String device;
-    private final int dataLine;
-    private final int startLine;
+    private final String dataLine;  // line names as the board file writes them ("17", "expander0:3")
+    private final String startLine;
     private final DigitalOutput start;
     private final DigitalState pull;
     private final DigitalState release;
@@ -71,7 +71,7 @@ final class Dht22Reader implements Dht22Sensor {
     private volatile long failures;
     private volatile long readings;
 
-    Dht22Reader(String device, int dataLine, int startLine, DigitalOutput start, boolean startActiveLow,
+    Dht22Reader(String device, String dataLine, String startLine, DigitalOutput start, boolean startActiveLow,
             Duration period, Duration timeout, int retries, Duration retryBackoff, Consumer<Map<String, Object>> sink) {
         this.device = device;
         this.dataLine = dataLine;

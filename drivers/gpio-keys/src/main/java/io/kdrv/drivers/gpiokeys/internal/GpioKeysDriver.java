@@ -122,7 +122,7 @@ public final class GpioKeysDriver implements Driver {
     private static String lineList(List<Button> buttons) {
         StringBuilder b = new StringBuilder("[");
         for (Button k : buttons) {
-            b.append(b.length() > 1 ? ", " : "").append(k.line);
+            b.append(b.length() > 1 ? ", " : "").append(k.lineName);
         }
         return b.append(']').toString();
     }
@@ -157,6 +157,7 @@ public final class GpioKeysDriver implements Driver {
         Map<String, Object> props = new HashMap<>();
         props.put(KeyEvents.DEVICE, keys.device);
         props.put(KeyEvents.LINE, key.line);
+        props.put(KeyEvents.LINE_NAME, key.lineName);
         props.put(KeyEvents.CODE, key.code);
         props.put(KeyEvents.LABEL, key.label);
         props.put(KeyEvents.PRESSED, pressed);
@@ -168,7 +169,7 @@ public final class GpioKeysDriver implements Driver {
             ea.postEvent(new Event(KeyEvents.TOPIC, props));
         } else {
             LOG.info("{} (no Event Admin): {} {} {} (line {}, code {}, press #{})", KeyEvents.TOPIC, keys.device,
-                    key.label, pressed ? "pressed" : "released", key.line, key.code, presses);
+                    key.label, pressed ? "pressed" : "released", key.lineName, key.code, presses);
         }
     }
 
@@ -186,7 +187,8 @@ public final class GpioKeysDriver implements Driver {
         for (int i = 0; i < lines.length; i++) {
             for (int j = 0; j < i; j++) {
                 if (lines[i] == lines[j]) {
-                    throw new DeviceConfigException(dev.name(), GPIOS, "line " + lines[i] + " is listed twice");
+                    throw new DeviceConfigException(dev.name(), GPIOS, "line " + dev.gpioName(GPIOS, i)
+                            + " is listed twice");
                 }
             }
         }
@@ -209,7 +211,7 @@ public final class GpioKeysDriver implements Driver {
         for (int i = 0; i < lines.length; i++) {
             int code = codes == null ? 0 : codes[i];
             String label = labels.length == 0 ? "KEY_" + code : labels[i];
-            keys.add(new Button(lines[i], code, label));
+            keys.add(new Button(lines[i], dev.gpioName(GPIOS, i), code, label));
         }
         return keys;
     }
@@ -217,6 +219,7 @@ public final class GpioKeysDriver implements Driver {
     /** One button, and its IRQ handler. Written only by probe and then by its IRQ kthread; read by anyone. */
     static final class Button implements IrqHandler {
         final int line;
+        final String lineName; // as the board file writes it ("expander0:3"): what users read
         final int code;
         final String label;
         volatile boolean pressed;
@@ -234,8 +237,9 @@ public final class GpioKeysDriver implements Driver {
             driver.onEdge(keys, this, e);
         }
 
-        Button(int line, int code, String label) {
+        Button(int line, String lineName, int code, String label) {
             this.line = line;
+            this.lineName = lineName;
             this.code = code;
             this.label = label;
         }

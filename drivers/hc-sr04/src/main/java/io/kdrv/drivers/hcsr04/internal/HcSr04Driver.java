@@ -13,7 +13,6 @@ import io.kdrv.drivers.hcsr04.DistanceSensor;
 import io.kdrv.drivers.hcsr04.HcSr04Events;
 import io.kdrv.kthread.Kthread;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,7 +86,7 @@ public final class HcSr04Driver implements Driver {
         int[] lines = dev.getIntArray(GPIOS);
         if (lines.length != 2 || lines[0] == lines[1]) {
             throw new DeviceConfigException(dev.name(), GPIOS, "needs two different GPIO lines [trigger, echo], got "
-                    + Arrays.toString(lines));
+                    + dev.gpioNames(GPIOS));
         }
         double speed = speedOfSound(dev);
         Duration period = Duration.ofMillis(dev.getLong(POLL_MS));
@@ -95,7 +94,7 @@ public final class HcSr04Driver implements Driver {
 
         DigitalOutput trigger = dev.gpioOutput(GPIOS, 0);
         DigitalInput echo = dev.gpioInput(GPIOS, 1);
-        Ranger ranger = new Ranger(dev.name(), lines[0], lines[1], trigger, speed, period, timeout, this::post);
+        Ranger ranger = new Ranger(dev.name(), dev.gpioName(GPIOS, 0), dev.gpioName(GPIOS, 1), trigger, speed, period, timeout, this::post);
         Irq irq = dev.requestThreadedIrq(echo, Edge.BOTH, ranger::onEcho);
         ranger.irq(irq);
         Kthread k = dev.kthreadCreate(r -> r.run(), ranger, "hcsr04/%s", dev.name());
@@ -104,7 +103,8 @@ public final class HcSr04Driver implements Driver {
         bound.put(dev.name(), ranger);
         dev.addAction(() -> bound.remove(dev.name(), ranger));
         k.wakeUp();
-        LOG.info("{}: HC-SR04 trigger GPIO {}, echo GPIO {}, every {} ms, {} m/s", dev.name(), lines[0], lines[1],
+        LOG.info("{}: HC-SR04 trigger GPIO {}, echo GPIO {}, every {} ms, {} m/s", dev.name(), dev.gpioName(GPIOS, 0),
+                dev.gpioName(GPIOS, 1),
                 period.toMillis(), speed);
     }
 

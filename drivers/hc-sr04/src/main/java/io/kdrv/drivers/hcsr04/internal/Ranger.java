@@ -41,8 +41,8 @@ final class Ranger implements DistanceSensor {
     enum Input { ARM, RISE, FALL, DISARM }
 
     private final String device;
-    private final int triggerLine;
-    private final int echoLine;
+    private final String triggerLine; // line names as the board file writes them ("17", "expander0:3")
+    private final String echoLine;
     private final DigitalOutput trigger;
     private final Duration period;
     private final Duration timeout;
@@ -63,7 +63,7 @@ final class Ranger implements DistanceSensor {
     private volatile long timeouts;
     private volatile long strayEdges;
 
-    Ranger(String device, int triggerLine, int echoLine, DigitalOutput trigger, double speedOfSound, Duration period,
+    Ranger(String device, String triggerLine, String echoLine, DigitalOutput trigger, double speedOfSound, Duration period,
             Duration timeout, Consumer<Map<String, Object>> sink) {
         this.device = device;
         this.triggerLine = triggerLine;

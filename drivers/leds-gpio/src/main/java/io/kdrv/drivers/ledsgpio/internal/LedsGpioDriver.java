@@ -121,7 +121,8 @@ public final class LedsGpioDriver implements Driver {
         for (int i = 0; i < lines.length; i++) {
             for (int j = 0; j < i; j++) {
                 if (lines[i] == lines[j]) {
-                    throw new DeviceConfigException(dev.name(), GPIOS, "line " + lines[i] + " is listed twice");
+                    throw new DeviceConfigException(dev.name(), GPIOS, "line " + dev.gpioName(GPIOS, i)
+                            + " is listed twice");
                 }
             }
         }

@@ -105,7 +105,7 @@ public final class Mcp23017Driver implements Driver {
         bound.put(dev.name(), chip);
         dev.addAction(() -> bound.remove(dev.name(), chip));
         LOG.info("{}: MCP23017 at {}: 16 GPIO lines {}:0..15 (numbers {}..{}), {}", dev.name(), chip.where, dev.name(),
-                gc.number(0), gc.number(15), irq ? "interrupt on " + dev.getIntArray(INTERRUPTS)[0]
+                gc.number(0), gc.number(15), irq ? "interrupt on GPIO " + dev.gpioName(INTERRUPTS, 0)
                         : pollMs > 0 ? "polled every " + pollMs + " ms" : "no interrupt (no edges)");
     }
 

@@ -81,7 +81,7 @@ public final class Pcf8574Driver implements Driver {
         }
         dev.setDriverData(chip);
         LOG.info("{}: PCF8574 at {}: 8 GPIO lines {}:0..7 (numbers {}..{}), {}", dev.name(), chip.where, dev.name(),
-                gc.number(0), gc.number(7), irq ? "INT on " + dev.getIntArray(INTERRUPTS)[0]
+                gc.number(0), gc.number(7), irq ? "INT on GPIO " + dev.gpioName(INTERRUPTS, 0)
                         : "no INT line (consumers get no edges)");
     }
 }

@@ -88,7 +88,7 @@ public final class PirMotionDriver implements Driver {
         KthreadWorker worker = dev.createWorker("pir/%s", dev.name());
         // Sensor channels: motion (0/1) and the motion count, published with every event (kdrv:read, kdrv/sensor/<dev>).
         Sensor sensor = dev.sensor(SensorChannel.of(MotionEvents.MOTION, "1"), SensorChannel.of("motions", "1"));
-        Pir pir = new Pir(dev.name(), lines[0], Duration.ofMillis(holdMs), worker, sensor);
+        Pir pir = new Pir(dev.name(), dev.gpioName(GPIOS, 0), Duration.ofMillis(holdMs), worker, sensor);
         boolean high = input.state() == DigitalState.HIGH;
         if (!high) {
             sensor.publish(System.currentTimeMillis(), 0, 0); // idle at probe: a first reading (a motion in progress publishes its start)
@@ -102,7 +102,7 @@ public final class PirMotionDriver implements Driver {
         dev.setDriverData(pir);
         bound.put(dev.name(), pir);
         dev.addAction(() -> bound.remove(dev.name(), pir));
-        LOG.info("{}: PIR on line {}, hold {} ms", dev.name(), lines[0], holdMs);
+        LOG.info("{}: PIR on line {}, hold {} ms", dev.name(), dev.gpioName(GPIOS, 0), holdMs);
     }
 
     /**
@@ -136,7 +136,7 @@ public final class PirMotionDriver implements Driver {
      */
     final class Pir implements MotionSensor {
         private final String device;
-        private final int line;
+        private final String line; // as the board file writes it ("17", "expander0:3")
         private final long holdNanos;
         private final KthreadWorker worker;
         private final KthreadDelayedWork holdExpired = new KthreadDelayedWork(this::onHoldExpired);
@@ -152,7 +152,7 @@ public final class PirMotionDriver implements Driver {
 
         private final Sensor sensor;
 
-        Pir(String device, int line, Duration hold, KthreadWorker worker, Sensor sensor) {
+        Pir(String device, String line, Duration hold, KthreadWorker worker, Sensor sensor) {
             this.sensor = sensor;
             this.device = device;
             this.line = line;

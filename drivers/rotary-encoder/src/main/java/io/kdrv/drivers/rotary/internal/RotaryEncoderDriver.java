@@ -12,7 +12,6 @@ import io.kdrv.drivers.rotary.RotaryEncoder;
 import io.kdrv.drivers.rotary.RotaryEvents;
 import io.kdrv.kthread.KthreadWorker;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,11 +91,11 @@ public final class RotaryEncoderDriver implements Driver {
         int[] lines = dev.getIntArray(GPIOS);
         if (lines.length != 2 || lines[0] == lines[1]) {
             throw new DeviceConfigException(dev.name(), GPIOS, "needs two different GPIO lines [A, B], got "
-                    + Arrays.toString(lines));
+                    + dev.gpioNames(GPIOS));
         }
         boolean hasButton = dev.has(BUTTON);
         if (hasButton && (dev.getInt(BUTTON) == lines[0] || dev.getInt(BUTTON) == lines[1])) {
-            throw new DeviceConfigException(dev.name(), BUTTON, "GPIO " + dev.getInt(BUTTON)
+            throw new DeviceConfigException(dev.name(), BUTTON, "GPIO " + dev.gpioName(BUTTON, 0)
                     + " is already an encoder line in " + GPIOS);
         }
         int spp = dev.getInt(STEPS_PER_PERIOD);
@@ -126,8 +125,9 @@ public final class RotaryEncoderDriver implements Driver {
         dev.setDriverData(enc);
         bound.put(dev.name(), enc);
         dev.addAction(() -> bound.remove(dev.name(), enc));
-        LOG.info("{}: rotary encoder A GPIO {}, B GPIO {}{}, {} step(s) per period, {}", dev.name(), lines[0],
-                lines[1], hasButton ? ", button GPIO " + dev.getInt(BUTTON) : "", spp,
+        LOG.info("{}: rotary encoder A GPIO {}, B GPIO {}{}, {} step(s) per period, {}", dev.name(),
+                dev.gpioName(GPIOS, 0), dev.gpioName(GPIOS, 1),
+                hasButton ? ", button GPIO " + dev.gpioName(BUTTON, 0) : "", spp,
                 relative ? "EV_REL" : "EV_ABS 0.." + config.steps() + (config.rollover() ? " rollover" : ""));
     }
 
