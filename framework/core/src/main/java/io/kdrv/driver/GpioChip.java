@@ -38,4 +38,18 @@ public interface GpioChip {
      * @throws IndexOutOfBoundsException for a line outside the controller
      */
     void handleNestedIrq(int line, boolean high, long timestampNanos);
+
+    /**
+     * {@link #handleNestedIrq} for every line whose bit is set in {@code lines} (bit {@code i} = line {@code i},
+     * lines 0..31), with the level of bit {@code i} of {@code levels}: for expanders that read their interrupt flags
+     * and port levels as bitmasks. Never blocks; call it outside the driver's own locks.
+     *
+     * @throws IndexOutOfBoundsException for a set bit outside the controller's lines
+     */
+    default void handleNestedIrqs(int lines, int levels, long timestampNanos) {
+        for (int rest = lines; rest != 0; rest &= rest - 1) {
+            int i = Integer.numberOfTrailingZeros(rest);
+            handleNestedIrq(i, (levels >> i & 1) != 0, timestampNanos);
+        }
+    }
 }

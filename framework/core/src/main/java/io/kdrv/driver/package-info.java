@@ -15,7 +15,9 @@
  * handle, edge delivery), {@code Device.registerGpioController}, and {@code ControllerRef} (the
  * {@code "<controller>:<n>"} reference form of node entries, generic for other controller classes).
  *
- * <p>0.4.0: {@code Device.gpioName} (a line's name as the board file writes it, {@code "expander0:3"}).
+ * <p>0.4.0: {@code Device.gpioName}/{@code gpioNames} (a line's name as the board file writes it,
+ * {@code "expander0:3"}); for expander drivers, {@code ChipInterrupt} (the INT line cascaded into the controller's
+ * lines) and {@code GpioChip.handleNestedIrqs} (edges of a port bitmask).
  *
  * <p>Versioned with OSGi semantic versioning (bnd baselining checks it): an interface marked
  * {@code @ConsumerType} (implemented by drivers) may only change in a major version; {@code @ProviderType} ones

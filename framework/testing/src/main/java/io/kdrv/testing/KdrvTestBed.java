@@ -1,6 +1,7 @@
 package io.kdrv.testing;
 
 import io.kdrv.board.KdrvBoard;
+import io.kdrv.board.LineInfo;
 import io.kdrv.board.mock.MockBoard;
 import io.kdrv.board.mock.RegisterChip;
 import io.kdrv.driver.DeviceConfigException;
@@ -417,6 +418,20 @@ public final class KdrvTestBed implements BeforeEachCallback, AfterEachCallback,
             Thread.currentThread().interrupt();
             throw new AssertionFailedError("interrupted while waiting for the kdrv core", e);
         }
+    }
+
+    /**
+     * The claimed GPIO line named {@code label} as {@code gpio:list} shows it: {@code "17"}, or {@code "expander0:3"}
+     * for a line of a driver's GPIO controller.
+     *
+     * @return its snapshot, empty when no device holds it
+     */
+    public Optional<LineInfo> line(String label) {
+        KdrvBoard b = board;
+        if (b == null) {
+            throw new IllegalStateException("KdrvTestBed is not started");
+        }
+        return b.lines().stream().filter(l -> l.label().equals(label)).findFirst();
     }
 
     /** @return every device's snapshot */

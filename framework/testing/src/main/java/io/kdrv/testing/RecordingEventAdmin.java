@@ -46,6 +46,30 @@ public final class RecordingEventAdmin implements EventAdmin {
         return List.copyOf(events);
     }
 
+    /**
+     * Waits until the {@code n}-th event (1-based) on {@code topic} arrived, ignoring other topics.
+     *
+     * @return that event
+     * @throws AssertionFailedError on timeout, listing what did arrive
+     */
+    public synchronized Event awaitTopic(String topic, int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (;;) {
+            int seen = 0;
+            for (Event e : events) {
+                if (e.getTopic().equals(topic) && ++seen == n) {
+                    return e;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionFailedError("expected " + n + " events on " + topic + " within "
+                        + timeout.toMillis() + " ms, got " + seen + ": " + describe(events));
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
     public static String describe(List<Event> events) {
         StringBuilder sb = new StringBuilder();
         for (Event e : events) {

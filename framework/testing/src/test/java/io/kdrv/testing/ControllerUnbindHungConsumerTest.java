@@ -8,8 +8,6 @@ import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.driver.Driver;
-import io.kdrv.driver.GpioController;
-import io.kdrv.driver.LineConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -35,40 +33,6 @@ class ControllerUnbindHungConsumerTest {
     final CountDownLatch hang = new CountDownLatch(1);
     final List<String> order = new CopyOnWriteArrayList<>();
 
-    /** An 8-line output expander in memory. */
-    static class Expander implements Driver, GpioController {
-        @Override
-        public void probe(Device dev) throws Exception {
-            dev.registerGpioController(this);
-        }
-
-        @Override
-        public int lineCount() {
-            return 8;
-        }
-
-        @Override
-        public void requestInput(int line, LineConfig config) {
-        }
-
-        @Override
-        public void requestOutput(int line, LineConfig config, boolean high) {
-        }
-
-        @Override
-        public boolean read(int line) {
-            return false;
-        }
-
-        @Override
-        public void write(int line, boolean high) {
-        }
-
-        @Override
-        public void release(int line) {
-        }
-    }
-
     /** A consumer on one expander line; its remove hangs for device {@code stuck} until the test lets it go. */
     final class Lamp implements Driver {
         final String stuck;
@@ -93,7 +57,7 @@ class ControllerUnbindHungConsumerTest {
 
     @Test
     void consumersUnboundBeforeAHungOneComeBackWithTheController() {
-        bed.register(new Expander(), "test,expander");
+        bed.register(new MemoryGpioController(8), "test,expander");
         bed.register(new Lamp("lamp1"), "test,lamp");
         bed.addDevice("expander0", "test,expander");
         for (int i = 0; i < 3; i++) {
@@ -127,12 +91,17 @@ class ControllerUnbindHungConsumerTest {
 
     @Test
     void aHungControllerRemoveStillSendsItsConsumersBackToDeferredProbe() {
-        CountDownLatch controllerHang = hang;
-        bed.register(new Expander() {
+        MemoryGpioController lines = new MemoryGpioController(8);
+        bed.register(new Driver() {
+            @Override
+            public void probe(Device dev) {
+                lines.probe(dev);
+            }
+
             @Override
             public void remove(Device dev) throws InterruptedException {
                 order.add("remove " + dev.name());
-                controllerHang.await();
+                hang.await();
             }
         }, "test,expander");
         bed.register(new Lamp(null), "test,lamp");

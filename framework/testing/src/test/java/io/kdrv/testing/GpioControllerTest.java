@@ -7,6 +7,7 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import io.kdrv.board.LineInfo;
+import io.kdrv.driver.ChipInterrupt;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
@@ -278,6 +279,33 @@ class GpioControllerTest {
         DeviceInfo d = bed.addDevice("b9", "test,bad-debounce", "gpios", new String[] {"expander0:3"});
         assertEquals(DeviceState.FAILED, d.state());
         assertTrue(d.reason().startsWith("GPIO expander0:3 (device b9): debounce must be >= 0"), d.reason());
+    }
+
+    @Test
+    void chipInterruptServicesAnIntAssertedBeforeTheIrqAndEachAssertion() {
+        List<String> serviced = new CopyOnWriteArrayList<>();
+        bed.register((Driver) dev -> {
+            if (ChipInterrupt.configured(dev, "interrupts", "INT")) {
+                ChipInterrupt.request(dev, "interrupts", t -> {
+                    serviced.add(Kthread.current().name());
+                    bed.mock().setInput(INT_LINE, true); // reading the chip releases INT
+                });
+            }
+        }, "test,int");
+        bed.mock().setInput(INT_LINE, false); // asserted (active low) before the driver probes: no edge will come
+        DeviceInfo d = bed.addDevice("chip0", "test,int", "interrupts", new int[] {INT_LINE});
+        assertEquals(DeviceState.BOUND, d.state(), d.reason());
+        assertEquals(1, serviced.size(), "serviced once at probe");
+        assertTrue(!serviced.get(0).startsWith("irq/"), serviced.toString());
+        bed.mock().setInput(INT_LINE, false);
+        Await.until("the assertion serviced by the IRQ", () -> serviced.size() == 2, serviced::toString);
+        assertEquals("irq/5-chip0", serviced.get(1));
+        LineInfo intLine = bed.line("5").orElseThrow();
+        assertEquals("in", intLine.direction());
+
+        DeviceInfo two = bed.addDevice("chip1", "test,int", "interrupts", new int[] {6, 7});
+        assertEquals(DeviceState.FAILED, two.state());
+        assertEquals("device chip1: key 'interrupts': give exactly one line (INT), got [6, 7]", two.reason());
     }
 
     @Test

@@ -15,10 +15,10 @@ import io.kdrv.drivers.mcp23017.internal.Mcp23017Driver;
 import io.kdrv.drivers.mcp23017.sim.Mcp23017Chip;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,16 +51,15 @@ class Mcp23017DriverTest {
         bed.register(new LedsGpioDriver(), "gpio-leds");
     }
 
+    private final NodeTemplate expander = new NodeTemplate(bed, "microchip,mcp23017", "i2c-bus", BUS, "interrupts",
+            new int[] {INT});
+
     private DeviceInfo addExpander(String name, int address, Object... extra) {
-        Object[] kv = new Object[6 + extra.length];
-        kv[0] = "i2c-bus";
-        kv[1] = BUS;
-        kv[2] = "reg";
-        kv[3] = address;
-        kv[4] = "interrupts";
-        kv[5] = new int[] {INT};
-        System.arraycopy(extra, 0, kv, 6, extra.length);
-        return bed.addDevice(name, "microchip,mcp23017", kv);
+        Object[] kv = new Object[2 + extra.length];
+        kv[0] = "reg";
+        kv[1] = address;
+        System.arraycopy(extra, 0, kv, 2, extra.length);
+        return expander.add(name, kv);
     }
 
     private DeviceInfo addKeys(String... lines) {
@@ -69,18 +68,8 @@ class Mcp23017DriverTest {
                         .toArray(String[]::new), "debounce-ms", 0);
     }
 
-    private List<Event> keyEvents() {
-        return events.events().stream().filter(e -> e.getTopic().equals(KeyEvents.TOPIC)).toList();
-    }
-
-    private Event awaitKeyEvent(int n) {
-        Await.until(n + " key event(s)", () -> keyEvents().size() >= n,
-                () -> RecordingEventAdmin.describe(events.events()));
-        return keyEvents().get(n - 1);
-    }
-
-    private Optional<LineInfo> line(String label) {
-        return bed.board().lines().stream().filter(l -> l.label().equals(label)).findFirst();
+    private Event awaitKeyEvent(int n) throws InterruptedException {
+        return events.awaitTopic(KeyEvents.TOPIC, n, KdrvTestBed.DEFAULT_TIMEOUT);
     }
 
     @Test
@@ -91,7 +80,7 @@ class Mcp23017DriverTest {
         assertEquals(0xFF, chip.peek(IODIRA));
         assertEquals(0xFF, chip.peek(IODIRB));
         assertEquals(0, chip.peek(GPINTENA) | chip.peek(GPINTENB) | chip.peek(GPPUA) | chip.peek(GPPUB));
-        LineInfo intLine = line(String.valueOf(INT)).orElseThrow();
+        LineInfo intLine = bed.line(String.valueOf(INT)).orElseThrow();
         assertEquals("expander0", intLine.owner());
         assertEquals("irq/22-expander0", intLine.irqThread());
         assertTrue(Kthreads.list().stream().anyMatch(k -> k.name().equals("irq/22-expander0")));
@@ -101,7 +90,7 @@ class Mcp23017DriverTest {
     }
 
     @Test
-    void gpioKeysOnExpanderLinesGetPressAndReleaseThroughIntA() {
+    void gpioKeysOnExpanderLinesGetPressAndReleaseThroughIntA() throws Exception {
         addExpander("expander0", ADDR);
         chip.setInput(3, true);  // buttons to ground, idle high
         chip.setInput(12, true);
@@ -125,10 +114,10 @@ class Mcp23017DriverTest {
         assertEquals(true, b.getProperty(KeyEvents.PRESSED));
 
         Await.until("INTA released after each service", () -> !chip.intAAsserted());
-        Await.until("cascade counters", () -> line("expander0:3").map(l -> l.edges() == 2 && l.handled() == 2)
-                .orElse(false), () -> String.valueOf(line("expander0:3")));
-        assertEquals("irq/expander0:3-keys", line("expander0:3").orElseThrow().irqThread());
-        assertEquals(3, line(String.valueOf(INT)).orElseThrow().handled(), "one INTA interrupt per change");
+        Await.until("cascade counters", () -> bed.line("expander0:3").map(l -> l.edges() == 2 && l.handled() == 2)
+                .orElse(false), () -> String.valueOf(bed.line("expander0:3")));
+        assertEquals("irq/expander0:3-keys", bed.line("expander0:3").orElseThrow().irqThread());
+        assertEquals(3, bed.line(String.valueOf(INT)).orElseThrow().handled(), "one INTA interrupt per change");
         assertEquals(3, chip.interrupts());
     }
 
@@ -141,13 +130,13 @@ class Mcp23017DriverTest {
         assertTrue(chip.isOutput(9));
         assertEquals(0x02, chip.peek(OLATB), "GPB1 latched high");
         assertTrue(chip.pin(9));
-        assertEquals("out", line("expander0:9").orElseThrow().direction());
-        assertEquals(1, line("expander0:9").orElseThrow().level());
+        assertEquals("out", bed.line("expander0:9").orElseThrow().direction());
+        assertEquals(1, bed.line("expander0:9").orElseThrow().level());
 
         bed.unbind("leds");
         assertEquals(0, chip.peek(OLATB), "off on release");
         assertFalse(chip.isOutput(9), "back to an input");
-        assertTrue(line("expander0:9").isEmpty());
+        assertTrue(bed.line("expander0:9").isEmpty());
     }
 
     @Test
@@ -196,7 +185,7 @@ class Mcp23017DriverTest {
     }
 
     @Test
-    void unplugRemovesConsumersFirstResetsTheChipAndLeavesNoThread() {
+    void unplugRemovesConsumersFirstResetsTheChipAndLeavesNoThread() throws Exception {
         addExpander("expander0", ADDR);
         chip.setInput(3, true);
         addKeys("expander0:3");
@@ -227,7 +216,7 @@ class Mcp23017DriverTest {
     }
 
     @Test
-    void withoutAnInterruptLineThePollerDeliversEdges() {
+    void withoutAnInterruptLineThePollerDeliversEdges() throws Exception {
         bed.addDevice("expander0", "microchip,mcp23017", "i2c-bus", BUS, "reg", ADDR, "poll-ms", 5);
         assertTrue(Kthreads.list().stream().anyMatch(k -> k.name().equals("mcp23017/expander0")));
         chip.setInput(5, true);

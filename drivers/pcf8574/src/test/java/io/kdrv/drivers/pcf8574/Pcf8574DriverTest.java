@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kdrv.board.LineInfo;
 import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import io.kdrv.drivers.gpiokeys.KeyEvents;
@@ -14,10 +13,10 @@ import io.kdrv.drivers.pcf8574.internal.Pcf8574Driver;
 import io.kdrv.drivers.pcf8574.sim.Pcf8574Chip;
 import io.kdrv.kthread.Kthreads;
 import io.kdrv.testing.KdrvTestBed;
+import io.kdrv.testing.NodeTemplate;
 import io.kdrv.testing.RecordingEventAdmin;
 import io.kdrv.testing.await.Await;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,16 +45,15 @@ class Pcf8574DriverTest {
         bed.register(new LedsGpioDriver(), "gpio-leds");
     }
 
+    private final NodeTemplate expander = new NodeTemplate(bed, "nxp,pcf8574", "i2c-bus", BUS, "interrupts",
+            new int[] {INT});
+
     private DeviceInfo addExpander(String name, int address, Object... extra) {
-        Object[] kv = new Object[6 + extra.length];
-        kv[0] = "i2c-bus";
-        kv[1] = BUS;
-        kv[2] = "reg";
-        kv[3] = address;
-        kv[4] = "interrupts";
-        kv[5] = new int[] {INT};
-        System.arraycopy(extra, 0, kv, 6, extra.length);
-        return bed.addDevice(name, "nxp,pcf8574", kv);
+        Object[] kv = new Object[2 + extra.length];
+        kv[0] = "reg";
+        kv[1] = address;
+        System.arraycopy(extra, 0, kv, 2, extra.length);
+        return expander.add(name, kv);
     }
 
     private DeviceInfo addKeys(String line) {
@@ -63,18 +61,8 @@ class Pcf8574DriverTest {
                 new String[] {"active-low"}, "labels", new String[] {"OK"}, "debounce-ms", 0);
     }
 
-    private List<Event> keyEvents() {
-        return events.events().stream().filter(e -> e.getTopic().equals(KeyEvents.TOPIC)).toList();
-    }
-
-    private Event awaitKeyEvent(int n) {
-        Await.until(n + " key event(s)", () -> keyEvents().size() >= n,
-                () -> RecordingEventAdmin.describe(events.events()));
-        return keyEvents().get(n - 1);
-    }
-
-    private Optional<LineInfo> line(String label) {
-        return bed.board().lines().stream().filter(l -> l.label().equals(label)).findFirst();
+    private Event awaitKeyEvent(int n) throws InterruptedException {
+        return events.awaitTopic(KeyEvents.TOPIC, n, KdrvTestBed.DEFAULT_TIMEOUT);
     }
 
     @Test
@@ -83,12 +71,12 @@ class Pcf8574DriverTest {
         assertEquals(DeviceState.BOUND, d.state(), d.reason());
         assertEquals(0xFF, chip.latch());
         assertTrue(chip.writes() >= 1);
-        assertEquals("irq/23-pcf0", line(String.valueOf(INT)).orElseThrow().irqThread());
+        assertEquals("irq/23-pcf0", bed.line(String.valueOf(INT)).orElseThrow().irqThread());
         assertFalse(chip.intAsserted());
     }
 
     @Test
-    void gpioKeysOnAnExpanderLineGetsPressAndReleaseThroughInt() {
+    void gpioKeysOnAnExpanderLineGetsPressAndReleaseThroughInt() throws Exception {
         addExpander("pcf0", ADDR);
         DeviceInfo k = addKeys("pcf0:2");
         assertEquals(DeviceState.BOUND, k.state(), k.reason());
@@ -100,9 +88,9 @@ class Pcf8574DriverTest {
         chip.setInput(2, true);
         assertEquals(false, awaitKeyEvent(2).getProperty(KeyEvents.PRESSED));
         Await.until("INT cleared by the reads", () -> !chip.intAsserted());
-        Await.until("cascade counters", () -> line("pcf0:2").map(l -> l.handled() == 2).orElse(false));
-        assertEquals(2, line("pcf0:2").orElseThrow().edges());
-        assertEquals("irq/pcf0:2-keys", line("pcf0:2").orElseThrow().irqThread());
+        Await.until("cascade counters", () -> bed.line("pcf0:2").map(l -> l.handled() == 2).orElse(false));
+        assertEquals(2, bed.line("pcf0:2").orElseThrow().edges());
+        assertEquals("irq/pcf0:2-keys", bed.line("pcf0:2").orElseThrow().irqThread());
     }
 
     @Test
@@ -151,7 +139,7 @@ class Pcf8574DriverTest {
     }
 
     @Test
-    void unplugRemovesConsumersFirstAndLeavesNothingBehind() {
+    void unplugRemovesConsumersFirstAndLeavesNothingBehind() throws Exception {
         addExpander("pcf0", ADDR);
         addKeys("pcf0:0");
         bed.addDevice("leds", "gpio-leds", "gpios", new String[] {"pcf0:7"}, "trigger", new String[] {"timer"},

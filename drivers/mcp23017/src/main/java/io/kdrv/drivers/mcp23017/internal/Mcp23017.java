@@ -230,13 +230,8 @@ public final class Mcp23017 implements GpioController {
 
     private void deliver(int lines, int levels, long stampNanos) {
         GpioChip c = chip;
-        if (c == null || lines == 0) {
-            return;
-        }
-        for (int i = 0; i < LINES; i++) {
-            if ((lines >> i & 1) != 0) {
-                c.handleNestedIrq(i, (levels >> i & 1) != 0, stampNanos);
-            }
+        if (c != null) {
+            c.handleNestedIrqs(lines, levels, stampNanos);
         }
     }
 

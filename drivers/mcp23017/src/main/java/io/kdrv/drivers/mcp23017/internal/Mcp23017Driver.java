@@ -2,16 +2,13 @@ package io.kdrv.drivers.mcp23017.internal;
 
 import static io.kdrv.drivers.mcp23017.Mcp23017Registers.*;
 
-import com.pi4j.io.gpio.digital.DigitalInput;
-import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import io.kdrv.driver.Binding;
+import io.kdrv.driver.ChipInterrupt;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
-import io.kdrv.driver.Edge;
 import io.kdrv.driver.GpioChip;
-import io.kdrv.driver.LineConfig;
 import io.kdrv.driver.NodeKey;
 import io.kdrv.kthread.Kthread;
 import io.kdrv.kthread.PeriodicTimer;
@@ -78,11 +75,8 @@ public final class Mcp23017Driver implements Driver {
             throw new DeviceConfigException(dev.name(), LINE_NAMES, names.length + " name(s) for 16 lines: give one "
                     + "per line (GPA0..GPA7, GPB0..GPB7)");
         }
-        boolean irq = dev.has(INTERRUPTS);
+        boolean irq = ChipInterrupt.configured(dev, INTERRUPTS, "INTA, mirrored");
         int pollMs = dev.getInt(POLL_MS);
-        if (irq && dev.getIntArray(INTERRUPTS).length != 1) {
-            throw new DeviceConfigException(dev.name(), INTERRUPTS, "give exactly one line (INTA, mirrored)");
-        }
         int bus = dev.getInt(NodeKey.I2C_BUS.name());
         I2C i2c = dev.i2c();
         Mcp23017 chip = new Mcp23017(dev.name(), i2c, String.format("I2C bus %d address 0x%02x", bus, address), names);
@@ -91,13 +85,7 @@ public final class Mcp23017Driver implements Driver {
         GpioChip gc = dev.registerGpioController(chip);
         chip.attach(gc);
         if (irq) {
-            DigitalInput intLine = dev.gpioInput(INTERRUPTS, 0,
-                    LineConfig.DEFAULT.withBias(LineConfig.Bias.PULL_UP).withActiveLow(true));
-            dev.requestThreadedIrq(intLine, Edge.RISING, e -> chip.service(e.timestampNanos()));
-            // Asserted before the IRQ existed (no edge will come): service it now, or INT stays low for good.
-            if (intLine.state() == DigitalState.HIGH) {
-                chip.service(System.nanoTime());
-            }
+            ChipInterrupt.request(dev, INTERRUPTS, chip::service);
         } else if (pollMs > 0) {
             Duration period = Duration.ofMillis(pollMs);
             dev.kthreadRun(c -> poll(c, period), chip, "mcp23017/%s", dev.name());

@@ -1,15 +1,12 @@
 package io.kdrv.drivers.pcf8574.internal;
 
-import com.pi4j.io.gpio.digital.DigitalInput;
-import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.i2c.I2C;
 import io.kdrv.driver.Binding;
+import io.kdrv.driver.ChipInterrupt;
 import io.kdrv.driver.Device;
 import io.kdrv.driver.DeviceConfigException;
 import io.kdrv.driver.Driver;
-import io.kdrv.driver.Edge;
 import io.kdrv.driver.GpioChip;
-import io.kdrv.driver.LineConfig;
 import io.kdrv.driver.NodeKey;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -60,10 +57,7 @@ public final class Pcf8574Driver implements Driver {
             throw new DeviceConfigException(dev.name(), LINE_NAMES, names.length + " name(s) for 8 lines: give one "
                     + "per line (P0..P7)");
         }
-        boolean irq = dev.has(INTERRUPTS);
-        if (irq && dev.getIntArray(INTERRUPTS).length != 1) {
-            throw new DeviceConfigException(dev.name(), INTERRUPTS, "give exactly one line (INT)");
-        }
+        boolean irq = ChipInterrupt.configured(dev, INTERRUPTS, "INT");
         int bus = dev.getInt(NodeKey.I2C_BUS.name());
         I2C i2c = dev.i2c();
         Pcf8574 chip = new Pcf8574(dev.name(), i2c, String.format("I2C bus %d address 0x%02x", bus, address), names);
@@ -72,12 +66,7 @@ public final class Pcf8574Driver implements Driver {
         GpioChip gc = dev.registerGpioController(chip);
         chip.attach(gc);
         if (irq) {
-            DigitalInput intLine = dev.gpioInput(INTERRUPTS, 0,
-                    LineConfig.DEFAULT.withBias(LineConfig.Bias.PULL_UP).withActiveLow(true));
-            dev.requestThreadedIrq(intLine, Edge.RISING, e -> chip.service(e.timestampNanos()));
-            if (intLine.state() == DigitalState.HIGH) {
-                chip.service(System.nanoTime()); // asserted before the IRQ existed: no edge would come
-            }
+            ChipInterrupt.request(dev, INTERRUPTS, chip::service);
         }
         dev.setDriverData(chip);
         LOG.info("{}: PCF8574 at {}: 8 GPIO lines {}:0..7 (numbers {}..{}), {}", dev.name(), chip.where, dev.name(),
