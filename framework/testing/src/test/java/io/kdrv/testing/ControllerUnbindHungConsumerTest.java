@@ -90,6 +90,39 @@ class ControllerUnbindHungConsumerTest {
     }
 
     @Test
+    void aConsumerWhoseReleaseHungIsProbedAgainToo() {
+        bed.register(new MemoryGpioController(8), "test,expander");
+        bed.register(new Lamp(null), "test,lamp");
+        bed.register((Driver) dev -> {
+            dev.gpioOutput("gpios", 0, DigitalState.LOW);
+            dev.addAction(() -> {
+                if (dev.name().equals("stuck0")) {
+                    try {
+                        hang.await(); // the devres release hangs, after remove returned
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+        }, "test,sticky");
+        bed.addDevice("expander0", "test,expander");
+        bed.addDevice("stuck0", "test,sticky", "gpios", new String[] {"expander0:0"});
+        bed.addDevice("lamp1", "test,lamp", "gpios", new String[] {"expander0:1"});
+        try {
+            bed.unbind("expander0");
+            for (String c : List.of("stuck0", "lamp1")) {
+                DeviceInfo d = bed.device(c);
+                assertEquals(DeviceState.DEFERRED, d.state(), c + ": " + d.reason());
+                assertTrue(d.reason().contains("GPIO controller expander0"), d.reason());
+            }
+            bed.bind("expander0");
+            assertEquals(DeviceState.BOUND, bed.awaitState("lamp1", DeviceState.BOUND).state());
+        } finally {
+            hang.countDown();
+        }
+    }
+
+    @Test
     void aHungControllerRemoveStillSendsItsConsumersBackToDeferredProbe() {
         MemoryGpioController lines = new MemoryGpioController(8);
         bed.register(new Driver() {

@@ -256,7 +256,8 @@ final class DeviceBinder {
 
     /**
      * The end of a supplier's unbind: the consumers it unbound are probed again (Linux
-     * {@code DL_FLAG_AUTOPROBE_CONSUMER}), so they defer until it is back. A consumer deleted meanwhile is skipped.
+     * {@code DL_FLAG_AUTOPROBE_CONSUMER}), so they defer until it is back. Only the UNBOUND ones: a consumer whose
+     * remove hung is FAILED and waits for {@code kdrv:bind}; one deleted meanwhile is skipped.
      */
     private void consumersBack(DeviceImpl supplier) {
         List<DeviceImpl> consumers = unboundBySupplier.remove(supplier);
@@ -265,7 +266,7 @@ final class DeviceBinder {
         }
         consumers.sort(BY_REGISTRATION);
         for (DeviceImpl c : consumers) {
-            if (devices.byName(c.name()) == c) {
+            if (devices.byName(c.name()) == c && c.state() == DeviceState.UNBOUND) {
                 attach(c);
             }
         }
@@ -283,19 +284,19 @@ final class DeviceBinder {
     /**
      * Device links (Linux {@code device_links_unbind_consumers}): unbinds, newest first, every bound device holding
      * a resource of {@code supplier} (a PWM channel or a GPIO line of its controller), so none outlives it. Each one
-     * unbound is noted in {@link #unboundBySupplier} as soon as its detach returns, for {@link #consumersBack}; a
-     * re-run after a hung consumer remove finds the earlier ones there (no longer BOUND, not linked any more).
+     * is noted in {@link #unboundBySupplier} before its detach, for {@link #consumersBack}: a re-run after a hung
+     * consumer remove or release finds the earlier ones there (no longer BOUND, not linked any more).
      */
     private void unbindConsumers(DeviceImpl supplier) {
         List<DeviceImpl> linked = links.consumersOf(supplier.name()); // not every device: removes stay O(1)
         linked.sort(BY_PROBE_REVERSED);
         for (DeviceImpl c : linked) {
             if (c != supplier && c.state() == DeviceState.BOUND && c.usesSupplier(supplier.name())) {
-                detach(c, "supplier " + supplier.name() + " unbinding (device link)");
                 List<DeviceImpl> out = unboundBySupplier.computeIfAbsent(supplier, k -> new java.util.ArrayList<>());
                 if (!out.contains(c)) {
                     out.add(c);
                 }
+                detach(c, "supplier " + supplier.name() + " unbinding (device link)");
             }
         }
     }
