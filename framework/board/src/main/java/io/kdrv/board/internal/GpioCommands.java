@@ -160,6 +160,10 @@ public final class GpioCommands {
             }
             return l;
         } catch (NumberFormatException | NullPointerException e) {
+            if (s != null && s.indexOf(':') > 0) { // "expander0:3", as gpio:list names a driver's controller line
+                throw new IllegalArgumentException("line '" + s + "' belongs to a driver's GPIO controller; the "
+                        + "simulator drives SoC lines only (drive the chip's model, or the SoC line it is wired to)");
+            }
             throw new IllegalArgumentException("line '" + s + "' is not a GPIO number");
         }
     }

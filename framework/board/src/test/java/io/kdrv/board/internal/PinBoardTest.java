@@ -205,6 +205,8 @@ class PinBoardTest {
         assertEquals("GPIO 17 = 1\n", sim.set("17", "1"));
         assertEquals("gpio:set: level '2' must be 0 or 1\n", sim.set("17", "2"));
         assertEquals("gpio:set: line 'x' is not a GPIO number\n", sim.set("x", "1"));
+        assertEquals("gpio:pulse: line 'expander0:3' belongs to a driver's GPIO controller; the simulator drives SoC "
+                + "lines only (drive the chip's model, or the SoC line it is wired to)\n", sim.pulse("expander0:3"));
         assertEquals("GPIO 17 pulsed (5 ms)\n", sim.pulse("17", "5"));
         assertEquals("gpio:pulse: width '-1' must be 0..60000 ms\n", sim.pulse("17", "-1"));
         assertEquals("GPIO 5 pulsed (0 ms)\nnote: no device has claimed GPIO 5, so no driver saw it (gpio:list shows "
