@@ -62,8 +62,8 @@ class TestBedOptionsTest {
         assertEquals("high", bed.addDevice("d0", "x").driver());
     }
 
-    @Test
-    void bindReturnsOnlyOnceTheDeferredConsumerWasRetried() {
+    /** Drivers for "s" (the supplier; its state in the returned flag) and "c" (defers until a supplier is up). */
+    private AtomicBoolean registerSupplierAndConsumer() {
         AtomicBoolean supplierUp = new AtomicBoolean();
         bed.register("supplier", new Driver() {
             @Override
@@ -81,6 +81,12 @@ class TestBedOptionsTest {
                 throw new ProbeDeferredException("waiting for s0");
             }
         }, "c");
+        return supplierUp;
+    }
+
+    @Test
+    void bindReturnsOnlyOnceTheDeferredConsumerWasRetried() {
+        AtomicBoolean supplierUp = registerSupplierAndConsumer();
         bed.addDevice("s0", "s");
         bed.unbind("s0");
         assertEquals(DeviceState.DEFERRED, bed.addDevice("c0", "c").state());
@@ -90,23 +96,7 @@ class TestBedOptionsTest {
 
     @Test
     void nodesHandedOverAtOnceBindInAnyOrderAndRemoveTogether() {
-        AtomicBoolean supplierUp = new AtomicBoolean();
-        bed.register("supplier", new Driver() {
-            @Override
-            public void probe(Device dev) {
-                supplierUp.set(true);
-            }
-
-            @Override
-            public void remove(Device dev) {
-                supplierUp.set(false);
-            }
-        }, "s");
-        bed.register("consumer", dev -> {
-            if (!supplierUp.get()) {
-                throw new ProbeDeferredException("waiting for s0");
-            }
-        }, "c");
+        AtomicBoolean supplierUp = registerSupplierAndConsumer();
         // the consumer first: it defers, and is bound by the retry after s0's probe, before addDevices returns
         var ds = bed.addDevices(List.of(Map.of("name", "c0", "compatible", new String[] {"c"}),
                 Map.of("name", "s0", "compatible", new String[] {"s"})));
