@@ -51,10 +51,21 @@ final class HotplugBench {
     private HotplugBench() {
     }
 
+    /** System property naming the part to run alone: {@code cycles} (8a) or {@code boot} (8b); unset runs both. */
+    static final String ONLY_PROPERTY = "kdrv.bench.hotplug";
+
     static void run(Config c, Report r) throws Exception {
         Map<String, Path> bundles = EmbeddedFelix.bundleFiles();
-        cycles(c, r, bundles);
-        boot(c, r, bundles);
+        String only = System.getProperty(ONLY_PROPERTY, "");
+        if (!only.isEmpty() && !only.equals("cycles") && !only.equals("boot")) {
+            throw new IllegalArgumentException("-D" + ONLY_PROPERTY + "=" + only + ": expected cycles or boot");
+        }
+        if (!only.equals("boot")) {
+            cycles(c, r, bundles);
+        }
+        if (!only.equals("cycles")) {
+            boot(c, r, bundles);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ (a) cycles
