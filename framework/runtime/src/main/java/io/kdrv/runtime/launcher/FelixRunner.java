@@ -298,10 +298,12 @@ public final class FelixRunner implements Callable<Integer> {
                 String location = LOCATION_PREFIX + path;
                 String digest = Long.toHexString(e.getCrc()) + ":" + e.getSize();
                 Bundle b = installed.remove(location);
-                try (InputStream in = jar.getInputStream(e)) {
-                    if (b == null) {
+                if (b == null) {
+                    try (InputStream in = jar.getInputStream(e)) {
                         b = ctx.installBundle(location, in);
-                    } else if (!digest.equals(digests.getProperty(location))) {
+                    }
+                } else if (!digest.equals(digests.getProperty(location))) {
+                    try (InputStream in = jar.getInputStream(e)) {
                         b.update(in);
                     }
                 }
@@ -320,6 +322,9 @@ public final class FelixRunner implements Callable<Integer> {
             if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) == 0) {
                 b.start(Bundle.START_ACTIVATION_POLICY);
             }
+        }
+        if (newDigests.equals(digests)) {
+            return; // a plain restart: nothing to record (and no temp file, SecureRandom or date formatting on the way)
         }
         Path tmp = Files.createTempFile(state, ".embedded", ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
