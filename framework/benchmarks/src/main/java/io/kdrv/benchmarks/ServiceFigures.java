@@ -31,14 +31,17 @@ import java.util.function.Supplier;
  *
  * <p>Standalone (not part of Main's suite: it needs the exported jars):
  * {@code java framework/benchmarks/src/main/java/io/kdrv/benchmarks/ServiceFigures.java examples/target 300}
- * (directory with the jars, RSS sampling time in seconds).
+ * (directory with the jars, RSS sampling time in seconds). Each start-up cell is the median wall time from spawning
+ * the process to the awaited line, with the median of the process's CPU time (user + system) at that line next to it:
+ * on a loaded machine the CPU time moves much less than the wall time.
  */
 public final class ServiceFigures {
     static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     static final List<String> BASE = List.of("--sun-misc-unsafe-memory-access=allow", "-XX:-UsePerfData",
             "-Dorg.osgi.service.http.port=0",
             "-Dgosh.args=--nointeractive");
-    static final int RUNS = 5;
+    /** Starts per cell (median); fewer while iterating: -Dkdrv.figures.runs=1 (RSS time: the second argument). */
+    static final int RUNS = Integer.getInteger("kdrv.figures.runs", 5);
 
     /** One jar as measured: its label, its file and the output line that ends its start. */
     record Subject(String label, Path jar, Supplier<Predicate<String>> done) {
@@ -69,7 +72,8 @@ public final class ServiceFigures {
         System.out.printf("kdrv service figures, %s, %d runs each (median), JDK %s, load average %.1f%n",
                 java.time.LocalDate.now(), RUNS, System.getProperty("java.version"), load());
         System.out.println("start-up with the unit's JVM options: kdrv until all " + demoDevices + " demo devices are bound, the "
-                + "baseline until the framework started");
+                + "baseline until the framework started; wall time (the process's CPU time, user + system, until then: "
+                + "less sensitive to the machine's load)");
         StringBuilder head = new StringBuilder("| start-up |");
         for (Subject s : subjects) {
             head.append(' ').append(s.label()).append(" |");
@@ -87,7 +91,8 @@ public final class ServiceFigures {
                     caches.put(s, aot);
                     extra.addAll(aotOptions(aot));
                 }
-                row.append(' ').append(median(s, work.resolve(name(s)), extra, fresh)).append(" ms |");
+                long[] m = median(s, work.resolve(name(s)), extra, fresh);
+                row.append(' ').append(m[0]).append(" ms (CPU ").append(m[1]).append(" ms) |");
             }
             System.out.println(row);
         }
@@ -176,8 +181,10 @@ public final class ServiceFigures {
         return l -> l.contains(text) && ++seen[0] >= n;
     }
 
-    static long median(Subject s, Path state, List<String> extra, boolean fresh) throws Exception {
+    /** Median wall time and median CPU time (ms) of {@link #RUNS} starts. */
+    static long[] median(Subject s, Path state, List<String> extra, boolean fresh) throws Exception {
         long[] t = new long[RUNS];
+        long[] cpu = new long[RUNS];
         for (int i = 0; i < RUNS; i++) {
             if (fresh || i == 0) {
                 deleteTree(state);
@@ -185,23 +192,31 @@ public final class ServiceFigures {
             if (!fresh && i == 0) {
                 timeTo(s.jar(), state, extra, s.done()); // fill the cache once
             }
-            t[i] = timeTo(s.jar(), state, extra, s.done());
+            long[] r = timeTo(s.jar(), state, extra, s.done());
+            t[i] = r[0];
+            cpu[i] = r[1];
         }
         Arrays.sort(t);
-        return t[RUNS / 2];
+        Arrays.sort(cpu);
+        return new long[] {t[RUNS / 2], cpu[RUNS / 2]};
     }
 
-    /** Milliseconds from spawning the process to the output line that {@code done} accepts (fresh predicate). */
-    static long timeTo(Path jar, Path state, List<String> extra, Supplier<Predicate<String>> awaited)
+    /**
+     * Milliseconds from spawning the process to the output line that {@code done} accepts (fresh predicate), and
+     * the process's CPU time (user + system) at that line.
+     */
+    static long[] timeTo(Path jar, Path state, List<String> extra, Supplier<Predicate<String>> awaited)
             throws Exception {
         Predicate<String> done = awaited.get();
         long t0 = System.nanoTime();
         Process p = start(jar, state, extra, false, true);
         long t = -1;
+        long cpu = -1;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (t < 0 && done.test(line)) {
                     t = (System.nanoTime() - t0) / 1_000_000;
+                    cpu = cpuMillis(p);
                     p.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of the pipe); keep draining
                 }
             }
@@ -210,7 +225,21 @@ public final class ServiceFigures {
         if (t < 0) {
             throw new IllegalStateException(jar + " ended before the awaited line");
         }
-        return t;
+        return new long[] {t, cpu};
+    }
+
+    /**
+     * utime + stime of a live process from /proc/PID/stat (fields 14 and 15, after the parenthesised command),
+     * in ms; clock ticks are 100 per second on Linux (USER_HZ). -1 when unreadable.
+     */
+    static long cpuMillis(Process p) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** A training run with the same options as the measured runs (an AOT cache only works with its own options). */
