@@ -1,6 +1,7 @@
 package io.kdrv.web.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -229,11 +230,12 @@ final class ConsoleBrowserIT {
         screenshot("gpio");
         // a line of the demo's MCP23017 is named as in the board file, not by its internal global number, and has
         // no simulate button (the simulator drives SoC lines)
-        WebElement door = await("the door's card names expander0:1", d -> d.findElements(
+        // one lookup per try: the page re-renders its cards, so an element kept from an earlier render goes stale
+        Boolean doorHasPulse = await("the door's card names expander0:1", d -> d.findElements(
                 By.cssSelector("#gpio-lines .card")).stream()
                 .filter(c -> c.findElement(By.tagName("h2")).getText().contains("GPIO expander0:1 · door"))
-                .findFirst().orElse(null));
-        assertTrue(door.findElements(By.cssSelector("button.pulse")).isEmpty());
+                .findFirst().map(c -> !c.findElements(By.cssSelector("button.pulse")).isEmpty()).orElse(null));
+        assertFalse(doorHasPulse, "a simulate button on the expander line's card");
         open("events");
         WebElement filter = browser.findElement(By.id("event-filter"));
         filter.clear();
