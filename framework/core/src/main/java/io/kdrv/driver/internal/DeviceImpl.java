@@ -440,10 +440,16 @@ final class DeviceImpl implements Device {
 
     /** Adds a release entry, or releases at once and refuses when the list was closed meanwhile. */
     private Devres.Entry register(Devres d, String what, DevresAction release, Object resource) {
-        Devres.Entry e = d.add(what, release, resource);
+        return register(d, what, null, release, resource);
+    }
+
+    /** {@link #register(Devres, String, DevresAction, Object)} described as {@code kind + subject}, lazily. */
+    private Devres.Entry register(Devres d, String kind, Object subject, DevresAction release, Object resource) {
+        Devres.Entry e = d.add(kind, subject, release, resource);
         if (e != null) {
             return e;
         }
+        String what = subject == null ? kind : kind + subject;
         try {
             release.release();
         } catch (Exception ex) {
@@ -489,7 +495,7 @@ final class DeviceImpl implements Device {
     @Override
     public DevresHandle addAction(DevresAction action) {
         Objects.requireNonNull(action, "action");
-        return register(active("addAction"), "action " + action, action, null);
+        return register(active("addAction"), "action ", action, action, null);
     }
 
     @Override

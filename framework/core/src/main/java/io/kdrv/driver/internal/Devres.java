@@ -27,19 +27,40 @@ final class Devres {
 
     /** One release entry: what was acquired (for logs) and how to release it. */
     final class Entry implements DevresHandle {
-        private final String what;
+        private final String kind;
+        private final Object subject;  // described after kind, on first use; null: kind says it all
         private final DevresAction release;
         private final Object resource;
+        private volatile String what;
 
-        Entry(String what, DevresAction release, Object resource) {
-            this.what = what;
+        Entry(String kind, Object subject, DevresAction release, Object resource) {
+            this.kind = kind;
+            this.subject = subject;
             this.release = release;
             this.resource = resource;
         }
 
+        /**
+         * The entry's description. A driver object's {@code toString} runs here, when a listing or log needs it,
+         * not on the probe path: on a freshly hot-plugged driver's classes it can cost more than the probe itself
+         * (benchmark 8a), and a failing one must not fail the registration.
+         */
         @Override
         public String what() {
-            return what;
+            String w = what;
+            if (w == null) {
+                if (subject == null) {
+                    w = kind;
+                } else {
+                    try {
+                        w = kind + subject;
+                    } catch (RuntimeException e) {
+                        w = kind + subject.getClass().getName() + " (its toString failed: " + e + ")";
+                    }
+                }
+                what = w;
+            }
+            return w;
         }
 
         @Override
@@ -62,14 +83,14 @@ final class Devres {
         public boolean remove() {
             boolean removed = detach(this);
             if (removed) {
-                LOG.debug("device {}: {} removed from devres; the driver releases it", device, what);
+                LOG.debug("device {}: {} removed from devres; the driver releases it", device, what());
             }
             return removed;
         }
 
         @Override
         public String toString() {
-            return what;
+            return what();
         }
     }
 
@@ -88,10 +109,15 @@ final class Devres {
      * @return its handle, or null if the list is closed: the caller must release the resource itself
      */
     synchronized Entry add(String what, DevresAction release, Object resource) {
+        return add(what, null, release, resource);
+    }
+
+    /** Like {@link #add(String, DevresAction, Object)}, described as {@code kind + subject} only when asked. */
+    synchronized Entry add(String kind, Object subject, DevresAction release, Object resource) {
         if (closed) {
             return null;
         }
-        Entry e = new Entry(what, release, resource);
+        Entry e = new Entry(kind, subject, release, resource);
         entries.push(e);
         return e;
     }

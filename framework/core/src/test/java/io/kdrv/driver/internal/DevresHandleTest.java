@@ -50,6 +50,49 @@ class DevresHandleTest extends CoreTestBase {
         assertEquals(List.of("action a", "action c"), logMatching("action"), "b never ran, a ran once");
     }
 
+    /** An action whose description is expensive or broken: counted when it is described. */
+    private static final class Described implements io.kdrv.driver.DevresAction {
+        final java.util.concurrent.atomic.AtomicInteger described = new java.util.concurrent.atomic.AtomicInteger();
+        final boolean broken;
+
+        Described(boolean broken) {
+            this.broken = broken;
+        }
+
+        @Override
+        public void release() {
+        }
+
+        @Override
+        public String toString() {
+            described.incrementAndGet();
+            if (broken) {
+                throw new IllegalStateException("no name");
+            }
+            return "lamp driver state";
+        }
+    }
+
+    @Test
+    void anActionIsDescribedOnlyWhenAskedAndABrokenToStringDoesNotFailTheProbe() {
+        Described good = new Described(false);
+        Described broken = new Described(true);
+        AtomicReference<List<DevresHandle>> handles = new AtomicReference<>();
+        TestDriver d = newDriver("d/described");
+        d.onProbe = dev -> handles.set(List.of(dev.addAction(good), dev.addAction(broken)));
+        register(d, "described");
+        core.nodeUpdated("p1", node("ds0", "described"));
+        idle();
+        assertEquals(0, good.described.get() + broken.described.get(), "probe did not call toString");
+        assertEquals("action lamp driver state", handles.get().get(0).what());
+        assertEquals("action lamp driver state", handles.get().get(0).what());
+        assertEquals(1, good.described.get(), "described once");
+        String w = handles.get().get(1).what();
+        assertTrue(w.startsWith("action " + Described.class.getName()) && w.contains("toString failed"), w);
+        core.nodeDeleted("p1");
+        idle();
+    }
+
     @Test
     void aKthreadReleasedEarlyIsStoppedAndLeavesNoEntry() {
         AtomicReference<Device> dev = new AtomicReference<>();
