@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pi4j.Pi4J;
-import com.pi4j.context.Context;
 import com.pi4j.io.pwm.Pwm;
 import com.pi4j.io.pwm.PwmPolarity;
-import com.pi4j.plugin.mock.platform.MockPlatform;
-import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
-import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
-import com.pi4j.plugin.mock.provider.i2c.MockI2CProvider;
 import com.pi4j.plugin.mock.provider.pwm.MockPwmProvider;
 import io.kdrv.board.BoardPlatform;
 import io.kdrv.board.PwmInfo;
@@ -30,29 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(30)
 class PwmClaimsTest {
     private static BoardPlatform platform(boolean withPwm) {
-        BoardPlatform gpioOnly = TestSupport.pi4jMock(28);
-        return new BoardPlatform() {
-            @Override
-            public String name() {
-                return "mock";
-            }
-
-            @Override
-            public int lineCount() {
-                return 28;
-            }
-
-            @Override
-            public Context newContext() {
-                if (!withPwm) {
-                    return gpioOnly.newContext();
-                }
-                return Pi4J.newContextBuilder().noAutoDetect().disableShutdownHook().add(new MockPlatform())
-                        .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance(),
-                                MockI2CProvider.newInstance(), MockPwmProvider.newInstance())
-                        .build();
-            }
-        };
+        return withPwm ? TestSupport.pi4jMock(28, MockPwmProvider.newInstance()) : TestSupport.pi4jMock(28);
     }
 
     @Test

@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pi4j.Pi4J;
-import com.pi4j.context.Context;
 import com.pi4j.io.spi.Spi;
-import com.pi4j.plugin.mock.platform.MockPlatform;
-import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
-import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
-import com.pi4j.plugin.mock.provider.i2c.MockI2CProvider;
 import com.pi4j.plugin.mock.provider.spi.MockSpiProvider;
 import io.kdrv.board.BoardException;
 import io.kdrv.board.BoardPlatform;
@@ -28,29 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(30)
 class SpiClaimsTest {
     private static BoardPlatform platform(boolean withSpi) {
-        BoardPlatform gpioOnly = TestSupport.pi4jMock(28);
-        return new BoardPlatform() {
-            @Override
-            public String name() {
-                return "mock";
-            }
-
-            @Override
-            public int lineCount() {
-                return 28;
-            }
-
-            @Override
-            public Context newContext() {
-                if (!withSpi) {
-                    return gpioOnly.newContext();
-                }
-                return Pi4J.newContextBuilder().noAutoDetect().disableShutdownHook().add(new MockPlatform())
-                        .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance(),
-                                MockI2CProvider.newInstance(), MockSpiProvider.newInstance())
-                        .build();
-            }
-        };
+        return withSpi ? TestSupport.pi4jMock(28, MockSpiProvider.newInstance()) : TestSupport.pi4jMock(28);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
+import com.pi4j.provider.Provider;
 import com.pi4j.plugin.mock.platform.MockPlatform;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
@@ -28,6 +29,11 @@ final class TestSupport {
 
     /** Plain Pi4J mock providers; inputs are driven with MockDigitalInput.mockState. */
     static BoardPlatform pi4jMock(int lines) {
+        return pi4jMock(lines, new Provider[0]);
+    }
+
+    /** {@link #pi4jMock(int)} with more of Pi4J's mock providers (e.g. {@code MockSpiProvider.newInstance()}). */
+    static BoardPlatform pi4jMock(int lines, Provider... extra) {
         return new BoardPlatform() {
             @Override
             public String name() {
@@ -45,6 +51,7 @@ final class TestSupport {
                         .add(new MockPlatform())
                         .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance(),
                                 MockI2CProvider.newInstance())
+                        .add(extra)
                         .build();
             }
         };
