@@ -298,8 +298,15 @@ public final class KthreadWorker {
             throw new IllegalStateException("kthread worker " + thread.name() + " is destroyed");
         }
         KthreadWorker owner = work.worker;
-        if (owner != this && (owner != null || !KthreadWork.WORKER.compareAndSet(work, null, this))) {
-            throw new IllegalArgumentException(work + " belongs to kthread worker " + work.worker.thread.name()
+        if (owner == null) {
+            // first queueing binds the item to this worker; a producer racing us to it may have bound it already
+            owner = (KthreadWorker) KthreadWork.WORKER.compareAndExchange(work, null, this);
+            if (owner == null) {
+                return;
+            }
+        }
+        if (owner != this) {
+            throw new IllegalArgumentException(work + " belongs to kthread worker " + owner.thread.name()
                     + ", not " + thread.name());
         }
     }

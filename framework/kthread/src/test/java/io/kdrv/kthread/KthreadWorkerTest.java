@@ -381,6 +381,40 @@ class KthreadWorkerTest {
         assertTrue(total > 0);
     }
 
+    @Test
+    void twoProducersQueueingAFreshItemAtOnceBothSucceedOrSeeItPending() throws InterruptedException {
+        KthreadWorker w = worker("wk-first");
+        final int n = 20_000;
+        AtomicInteger[] runs = new AtomicInteger[n];
+        KthreadWork[] items = new KthreadWork[n];
+        for (int i = 0; i < n; i++) {
+            AtomicInteger r = runs[i] = new AtomicInteger();
+            items[i] = new KthreadWork(r::incrementAndGet);
+        }
+        java.util.concurrent.atomic.AtomicLongArray queued = new java.util.concurrent.atomic.AtomicLongArray(n);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        List<Kthread> threads = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            threads.add(Kthread.run(d -> {
+                start.await();
+                for (int i = 0; i < n; i++) { // both walk the same fresh items: the first queueing binds each
+                    if (w.queueWork(items[i])) {
+                        queued.incrementAndGet(i);
+                    }
+                }
+                return 0;
+            }, null, "wk-first/%d", p));
+        }
+        for (Kthread t : threads) {
+            Await.exited(t);
+            assertEquals(0, t.stop(), "producer " + t.name() + " failed: " + t.failure());
+        }
+        w.flushWorker();
+        for (int i = 0; i < n; i++) {
+            assertEquals(queued.get(i), runs[i].get(), "item " + i);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- delayed work
 
     @Test
