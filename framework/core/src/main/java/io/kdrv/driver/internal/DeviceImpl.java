@@ -157,6 +157,11 @@ final class DeviceImpl implements Device {
         return new DeviceInfo(name, n.compatible(), state, driverId, reason, n.snapshot(), probes, removes);
     }
 
+    /** The current state, driver and reason, for the state listener (no copy of the node's properties). */
+    synchronized DriverCore.StateChange stateChange() {
+        return new DriverCore.StateChange(name, state, driverId, reason);
+    }
+
     synchronized String reason() {
         return reason;
     }

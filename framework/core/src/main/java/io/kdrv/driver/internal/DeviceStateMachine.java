@@ -79,7 +79,7 @@ final class DeviceStateMachine {
         }
         if (REPORTED.contains(to)) {
             try {
-                listener.deviceChanged(dev.info());
+                listener.deviceChanged(dev.stateChange());
             } catch (RuntimeException e) {
                 LOG.warn("device {}: state listener failed", dev.name(), e);
             }

@@ -238,21 +238,21 @@ public final class DriverManagerComponent implements DeviceManager {
         }
     }
 
-    private void post(DeviceInfo info) {
+    private void post(DriverCore.StateChange change) {
         EventAdmin ea = eventAdmin;
         if (ea == null) {
             return;
         }
         Map<String, Object> props = new HashMap<>();
-        props.put("device", info.name());
-        props.put("state", info.state().name());
-        if (info.driver() != null) {
-            props.put("driver", info.driver());
+        props.put("device", change.device());
+        props.put("state", change.state().name());
+        if (change.driver() != null) {
+            props.put("driver", change.driver());
         }
-        if (info.reason() != null) {
-            props.put("reason", info.reason());
+        if (change.reason() != null) {
+            props.put("reason", change.reason());
         }
-        ea.postEvent(new Event(TOPIC_PREFIX + info.state().name(), props));
+        ea.postEvent(new Event(TOPIC_PREFIX + change.state().name(), props));
     }
 
     // ------------------------------------------------------------------------------------------------ DeviceManager

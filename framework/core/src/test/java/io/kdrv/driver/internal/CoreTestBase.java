@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class CoreTestBase {
     /** Shared, ordered record of driver calls and board opens/closes. */
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    final List<DeviceInfo> events = Collections.synchronizedList(new ArrayList<>());
+    final List<DriverCore.StateChange> events = Collections.synchronizedList(new ArrayList<>());
     /** Latches released at teardown so deliberately stuck threads end. */
     final List<CountDownLatch> releaseAtEnd = Collections.synchronizedList(new ArrayList<>());
     DriverCore core;

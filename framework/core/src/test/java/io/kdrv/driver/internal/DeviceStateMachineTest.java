@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kdrv.driver.DeviceInfo;
 import io.kdrv.driver.DeviceState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ class DeviceStateMachineTest {
     void aFullLifecycleFollowsTheTableAndReportsOnlySettledStates() {
         DeviceStateMachine states = new DeviceStateMachine();
         List<DeviceState> heard = new ArrayList<>();
-        states.setListener((DeviceInfo i) -> heard.add(i.state()));
+        states.setListener(c -> heard.add(c.state()));
         DeviceImpl dev = device("d1");
         states.transition(dev, DeviceState.PROBING, "drv", null);
         states.transition(dev, DeviceState.DEFERRED, "drv", "waiting");

@@ -183,7 +183,7 @@ class DriverCoreTest extends CoreTestBase {
         assertNull(info("sensor0").reason());
         assertTrue(core.deferred().isEmpty());
         assertEquals(List.of(DeviceState.DEFERRED, DeviceState.BOUND, DeviceState.BOUND),
-                events.stream().map(DeviceInfo::state).toList());
+                events.stream().map(DriverCore.StateChange::state).toList());
     }
 
     @Test

@@ -72,7 +72,7 @@ class ProbeTakeOverTest extends CoreTestBase {
         assertEquals(List.of("d/fine probe f0 on kdrv-probe/2", "d/fine probe f1 on kdrv-probe/2",
                 "d/fine probe f2 on kdrv-probe/2", "d/fine probe f3 on kdrv-probe/2", "d/fine probe f4 on kdrv-probe/2"),
                 logMatching("d/fine probe"));
-        List<DeviceState> settled = events.stream().map(DeviceInfo::state).toList();
+        List<DeviceState> settled = events.stream().map(DriverCore.StateChange::state).toList();
         assertEquals(DeviceState.FAILED, settled.getFirst(), "s0 failed before any later device bound: " + events);
     }
 
