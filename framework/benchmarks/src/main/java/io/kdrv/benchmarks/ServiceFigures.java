@@ -34,6 +34,10 @@ import java.util.function.Supplier;
  * (directory with the jars, RSS sampling time in seconds). Each start-up cell is the median wall time from spawning
  * the process to the awaited line, with the median of the process's CPU time (user + system) at that line next to it:
  * on a loaded machine the CPU time moves much less than the wall time.
+ *
+ * <p>Before/after in one run: {@code -Dkdrv.figures.before=DIR} (another tree's examples/target, with its
+ * ../systemd/kdrv.jvm-options) adds that tree's jars as "before:" columns, each start-up row measured for both trees in
+ * turn and every RSS sampled over the same interval.
  */
 public final class ServiceFigures {
     static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -43,8 +47,11 @@ public final class ServiceFigures {
     /** Starts per cell (median); fewer while iterating: -Dkdrv.figures.runs=1 (RSS time: the second argument). */
     static final int RUNS = Integer.getInteger("kdrv.figures.runs", 5);
 
-    /** One jar as measured: its label, its file and the output line that ends its start. */
-    record Subject(String label, Path jar, Supplier<Predicate<String>> done) {
+    /**
+     * One jar as measured: its label, its file, the output line that ends its start and the unit's JVM options it is
+     * run with (its own tree's examples/systemd/kdrv.jvm-options).
+     */
+    record Subject(String label, Path jar, Supplier<Predicate<String>> done, List<String> unit) {
     }
 
     private ServiceFigures() {
@@ -53,21 +60,14 @@ public final class ServiceFigures {
     public static void main(String[] args) throws Exception {
         Path jars = Path.of(args.length > 0 ? args[0] : "examples/target").toAbsolutePath();
         long rssSeconds = args.length > 1 ? Long.parseLong(args[1]) : 300;
-        Path options = jars.resolveSibling("systemd").resolve("kdrv.jvm-options");
-        if (!Files.isRegularFile(options)) {
-            throw new IllegalStateException("the unit's JVM options are missing: " + options);
-        }
-        List<String> unit = List.of("@" + options);
         Path work = Files.createTempDirectory("kdrv-figures");
         int demoDevices = demoDevices(jars.resolve("mock-board.jar"));
-        Supplier<Predicate<String>> allBound = () -> counting("bound to driver", demoDevices);
-        Supplier<Predicate<String>> started = () -> l -> l.startsWith("kdrv: framework started");
-        List<Subject> subjects = new ArrayList<>(List.of(new Subject("kdrv demo", jars.resolve("mock-board.jar"),
-                allBound)));
-        if (Files.isRegularFile(jars.resolve("mock-board-noweb.jar"))) {
-            subjects.add(new Subject("kdrv demo without web console", jars.resolve("mock-board-noweb.jar"), allBound));
+        List<Subject> subjects = new ArrayList<>();
+        String before = System.getProperty("kdrv.figures.before");
+        if (before != null) {
+            subjects.addAll(subjects(Path.of(before).toAbsolutePath(), "before: ", demoDevices));
         }
-        subjects.add(new Subject("baseline Felix", jars.resolve("baseline.jar"), started));
+        subjects.addAll(subjects(jars, before != null ? "after: " : "", demoDevices));
 
         System.out.printf("kdrv service figures, %s, %d runs each (median), JDK %s, load average %.1f%n",
                 java.time.LocalDate.now(), RUNS, System.getProperty("java.version"), load());
@@ -85,9 +85,9 @@ public final class ServiceFigures {
             boolean fresh = variant.equals("first start");
             StringBuilder row = new StringBuilder("| " + variant + " |");
             for (Subject s : subjects) {
-                List<String> extra = new ArrayList<>(unit);
+                List<String> extra = new ArrayList<>(s.unit());
                 if (variant.contains("AOT")) {
-                    Path aot = train(s, unit, work.resolve(name(s) + ".aot"), work.resolve(name(s) + "-train"));
+                    Path aot = train(s, s.unit(), work.resolve(name(s) + ".aot"), work.resolve(name(s) + "-train"));
                     caches.put(s, aot);
                     extra.addAll(aotOptions(aot));
                 }
@@ -106,7 +106,7 @@ public final class ServiceFigures {
             for (Subject s : subjects) {
                 List<String> extra = new ArrayList<>();
                 if (!opts.startsWith("default")) {
-                    extra.addAll(unit);
+                    extra.addAll(s.unit());
                 }
                 if (opts.contains("AOT")) {
                     extra.addAll(aotOptions(caches.get(s)));
@@ -139,8 +139,32 @@ public final class ServiceFigures {
         }
     }
 
+    /**
+     * The demo, the demo without the web console (when built) and the baseline from one directory of exported jars,
+     * run with the unit's options of the same tree ({@code ../systemd/kdrv.jvm-options}).
+     */
+    static List<Subject> subjects(Path jars, String prefix, int demoDevices) {
+        Path options = jars.resolveSibling("systemd").resolve("kdrv.jvm-options");
+        if (!Files.isRegularFile(options)) {
+            throw new IllegalStateException("the unit's JVM options are missing: " + options);
+        }
+        List<String> unit = List.of("@" + options);
+        Supplier<Predicate<String>> allBound = () -> counting("bound to driver", demoDevices);
+        Supplier<Predicate<String>> started = () -> l -> l.startsWith("kdrv: framework started");
+        List<Subject> subjects = new ArrayList<>();
+        subjects.add(new Subject(prefix + "kdrv demo", jars.resolve("mock-board.jar"), allBound, unit));
+        if (Files.isRegularFile(jars.resolve("mock-board-noweb.jar"))) {
+            subjects.add(new Subject(prefix + "kdrv demo without web console", jars.resolve("mock-board-noweb.jar"),
+                    allBound, unit));
+        }
+        subjects.add(new Subject(prefix + "baseline Felix", jars.resolve("baseline.jar"), started, unit));
+        return subjects;
+    }
+
+    /** A file-name-safe name, unique per subject (label and jar). */
     static String name(Subject s) {
-        return s.jar().getFileName().toString().replace(".jar", "");
+        return (s.label().startsWith("before: ") ? "before-" : "")
+                + s.jar().getFileName().toString().replace(".jar", "");
     }
 
     /** The cache, and AOTMode=on: a cache the JVM cannot use ends the process instead of being skipped. */
