@@ -3,6 +3,7 @@ package io.kdrv.benchmarks;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -32,7 +34,10 @@ import org.osgi.framework.Bundle;
  *
  * <p>(a) Hot-plug cycle: install the gpio-keys driver bundle from an InputStream, start it, wait until its device
  * node (one key on mock GPIO 17, from a board file) is BOUND, stop and uninstall it; against the same
- * install/start/stop/uninstall of an empty bundle (manifest only). Both in one framework, alternating cycle by cycle.
+ * install/start/stop/uninstall of an empty bundle (manifest only). A second baseline, a plain DS bundle (one
+ * component shaped like a driver's, see {@link io.kdrv.benchmarks.dsbase.DsComponent}), shows how much of the cycle
+ * any DS bundle pays (SCR's descriptor parse, component creation, registration and disposal), so that what kdrv adds
+ * on top is visible. All three in one framework, rotating cycle by cycle.
  *
  * <p>(b) Boot to all probed: a fresh JVM per run boots Felix with the mock-board demo's bundles
  * ({@code examples/mock-board.bndrun} without the interactive Gogo shell) until every device of the demo's board
@@ -45,6 +50,7 @@ final class HotplugBench {
     private static final int LINE = 17;
     private static final String DRIVER_LOCATION = "kdrv-bench:gpio-keys";
     private static final String EMPTY_LOCATION = "kdrv-bench:empty";
+    private static final String DS_LOCATION = "kdrv-bench:ds";
     /** The mock-board demo bundle embeds its board file at this path (examples/bnd.bnd). */
     private static final String DEMO_BOARD_FILE = "mock-board.json";
 
@@ -53,6 +59,8 @@ final class HotplugBench {
 
     /** System property naming the part to run alone: {@code cycles} (8a) or {@code boot} (8b); unset runs both. */
     static final String ONLY_PROPERTY = "kdrv.bench.hotplug";
+    /** System property overriding the number of 8a cycles per side (a longer run to profile). */
+    static final String CYCLES_PROPERTY = "kdrv.bench.hotplug.cycles";
 
     static void run(Config c, Report r) throws Exception {
         Map<String, Path> bundles = EmbeddedFelix.bundleFiles();
@@ -77,10 +85,13 @@ final class HotplugBench {
         }
         byte[] driver = Files.readAllBytes(all.get("kdrv-driver-gpio-keys"));
         byte[] empty = emptyBundle();
+        byte[] ds = dsBundle();
         Path board = Files.createTempFile("kdrv-bench-board", ".json");
-        int n = c.hotplugCycles(), warm = Math.max(2, n / 10);
-        long[] kdrv = new long[n], base = new long[n], started = new long[n], bound = new long[n], gone = new long[n];
-        long[] emptyStarted = new long[n];
+        // -Dkdrv.bench.hotplug.cycles=N: more cycles for a profile (JFR) than the report needs
+        int n = Integer.getInteger(CYCLES_PROPERTY, c.hotplugCycles()), warm = Math.max(2, n / 10);
+        long[] kdrv = new long[n], base = new long[n], dsBase = new long[n], started = new long[n], bound = new long[n],
+                gone = new long[n];
+        long[] emptyStarted = new long[n], dsStarted = new long[n];
         try {
             Files.writeString(board, "{ \"platform\": \"mock\", \"devices\": [ { \"name\": \"" + NODE
                     + "\", \"compatible\": [\"gpio-keys\"], \"gpios\": [" + LINE + "], \"labels\": [\"enter\"],"
@@ -88,22 +99,26 @@ final class HotplugBench {
             try (EmbeddedFelix f = EmbeddedFelix.boot(bundles, Map.of("kdrv.board.file", board.toString()))) {
                 f.await("node " + NODE + " UNBOUND", () -> "UNBOUND".equals(f.deviceStates().get(NODE)),
                         () -> f.deviceStates().toString());
-                long[] phases = new long[3], emptyPhase = new long[1];
+                // what the DS baseline's optional reference binds, as gpio-keys' binds Event Admin
+                f.context().registerService(Runnable.class, () -> { }, null);
+                long[] phases = new long[3], emptyPhase = new long[1], dsPhase = new long[1];
                 for (int i = 0; i < warm; i++) {
                     driverCycle(f, driver, phases, i);
                     emptyCycle(f, empty, emptyPhase);
+                    dsCycle(f, ds, dsPhase, i);
                 }
                 f.refresh();
                 for (int i = 0; i < n; i++) {
-                    // alternate which side goes first, so neither always follows the other's garbage
-                    if ((i & 1) == 0) {
-                        kdrv[i] = driverCycle(f, driver, phases, i);
-                        base[i] = emptyCycle(f, empty, emptyPhase);
-                    } else {
-                        base[i] = emptyCycle(f, empty, emptyPhase);
-                        kdrv[i] = driverCycle(f, driver, phases, i);
+                    // rotate which side goes first, so none always follows another's garbage
+                    for (int k = 0; k < 3; k++) {
+                        switch ((i + k) % 3) {
+                            case 0 -> kdrv[i] = driverCycle(f, driver, phases, i);
+                            case 1 -> base[i] = emptyCycle(f, empty, emptyPhase);
+                            default -> dsBase[i] = dsCycle(f, ds, dsPhase, i);
+                        }
                     }
                     emptyStarted[i] = emptyPhase[0];
+                    dsStarted[i] = dsPhase[0];
                     started[i] = phases[0];
                     bound[i] = phases[1];
                     gone[i] = phases[2];
@@ -115,18 +130,22 @@ final class HotplugBench {
         } finally {
             Files.deleteIfExists(board);
         }
-        Stats k = new Stats(kdrv), b = new Stats(base);
+        Stats k = new Stats(kdrv), b = new Stats(base), d = new Stats(dsBase);
         String bench = "8a hot-plug cycle";
         String baseline = "empty bundle, same 4 steps";
         r.add(bench, "p50 per cycle", k.median(), b.median(), baseline, Report.Unit.NANOS);
         r.add(bench, "p99 per cycle", k.pct(99), b.pct(99), baseline, Report.Unit.NANOS);
+        r.add(bench, "p50 per cycle", k.median(), d.median(), "plain DS bundle, same 4 steps", Report.Unit.NANOS);
         r.note(bench + ": gpio-keys bundle install(InputStream) -> start -> device BOUND -> stop -> uninstall"
                 + " (then checked: UNBOUND, GPIO " + LINE + " free); " + n + " cycles per side after " + warm
-                + " warm-up, alternating, one embedded Felix, refresh every 100; kdrv p50 split: install+start "
+                + " warm-up, rotating, one embedded Felix, refresh every 100; kdrv p50 split: install+start "
                 + Report.nanos(new Stats(started).median()) + ", start->BOUND " + Report.nanos(new Stats(bound).median())
                 + ", stop+uninstall " + Report.nanos(new Stats(gone).median()) + "; empty bundle p50 split: install+start "
                 + Report.nanos(new Stats(emptyStarted).median()) + ", stop+uninstall "
-                + Report.nanos(new Stats(minus(base, emptyStarted)).median()));
+                + Report.nanos(new Stats(minus(base, emptyStarted)).median()) + "; plain DS bundle (one immediate"
+                + " component: a service, a property, an optional dynamic greedy field reference, bound; no kdrv)"
+                + " p50 split: install+start " + Report.nanos(new Stats(dsStarted).median()) + ", stop+uninstall "
+                + Report.nanos(new Stats(minus(dsBase, dsStarted)).median()));
     }
 
     /**
@@ -191,6 +210,68 @@ final class HotplugBench {
         b.stop();
         b.uninstall();
         return System.nanoTime() - t0;
+    }
+
+    /**
+     * One plain-DS cycle: install, start (SCR parses the descriptor, creates and activates the immediate component
+     * and registers its service, all inside start()), checked registered, stop, uninstall.
+     */
+    private static long dsCycle(EmbeddedFelix f, byte[] jar, long[] started, int index) throws Exception {
+        long t0 = System.nanoTime();
+        Bundle b = f.install(DS_LOCATION, new ByteArrayInputStream(jar));
+        b.start();
+        if (b.getRegisteredServices() == null) {
+            throw new IllegalStateException("hot-plug cycle " + index + ": the plain DS bundle registered no service");
+        }
+        started[0] = System.nanoTime() - t0;
+        b.stop();
+        b.uninstall();
+        return System.nanoTime() - t0;
+    }
+
+    /**
+     * The plain-DS baseline bundle: {@link io.kdrv.benchmarks.dsbase.DsComponent}'s class file and a component
+     * description like gpio-keys' (bnd's output for a driver), with the same extender requirement.
+     */
+    private static byte[] dsBundle() throws IOException {
+        String cls = "io/kdrv/benchmarks/dsbase/DsComponent.class";
+        byte[] code;
+        try (InputStream in = HotplugBench.class.getClassLoader().getResourceAsStream(cls)) {
+            if (in == null) {
+                throw new IllegalStateException("benchmark 8a: " + cls + " is not on the harness's class path");
+            }
+            code = in.readAllBytes();
+        }
+        String xml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.3.0" name="io.kdrv.benchmarks.dsbase.DsComponent" immediate="true" configuration-policy="ignore">
+                  <property name="kdrv.bench" type="String" value="ds"/>
+                  <service>
+                    <provide interface="java.lang.Runnable"/>
+                  </service>
+                  <reference name="other" cardinality="0..1" policy="dynamic" interface="java.lang.Runnable" policy-option="greedy" field="other"/>
+                  <implementation class="io.kdrv.benchmarks.dsbase.DsComponent"/>
+                </scr:component>
+                """;
+        Manifest m = new Manifest();
+        Attributes a = m.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", "io.kdrv.benchmarks.ds");
+        a.putValue("Bundle-Version", "1.0.0");
+        a.putValue("Service-Component", "OSGI-INF/ds.xml");
+        a.putValue("Require-Capability", "osgi.extender;filter:=\"(&(osgi.extender=osgi.component)(version>=1.5.0)"
+                + "(!(version>=2.0.0)))\"");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(out, m)) {
+            jar.putNextEntry(new JarEntry("OSGI-INF/ds.xml"));
+            jar.write(xml.getBytes(StandardCharsets.UTF_8));
+            jar.closeEntry();
+            jar.putNextEntry(new JarEntry(cls));
+            jar.write(code);
+            jar.closeEntry();
+        }
+        return out.toByteArray();
     }
 
     /** A bundle with nothing but a manifest. */
