@@ -253,12 +253,8 @@ final class HotplugBench {
                   <implementation class="io.kdrv.benchmarks.dsbase.DsComponent"/>
                 </scr:component>
                 """;
-        Manifest m = new Manifest();
+        Manifest m = manifest("io.kdrv.benchmarks.ds");
         Attributes a = m.getMainAttributes();
-        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        a.putValue("Bundle-ManifestVersion", "2");
-        a.putValue("Bundle-SymbolicName", "io.kdrv.benchmarks.ds");
-        a.putValue("Bundle-Version", "1.0.0");
         a.putValue("Service-Component", "OSGI-INF/ds.xml");
         a.putValue("Require-Capability", "osgi.extender;filter:=\"(&(osgi.extender=osgi.component)(version>=1.5.0)"
                 + "(!(version>=2.0.0)))\"");
@@ -276,17 +272,23 @@ final class HotplugBench {
 
     /** A bundle with nothing but a manifest. */
     private static byte[] emptyBundle() throws IOException {
-        Manifest m = new Manifest();
-        Attributes a = m.getMainAttributes();
-        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        a.putValue("Bundle-ManifestVersion", "2");
-        a.putValue("Bundle-SymbolicName", "io.kdrv.benchmarks.empty");
-        a.putValue("Bundle-Version", "1.0.0");
+        Manifest m = manifest("io.kdrv.benchmarks.empty");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(out, m)) {
             jar.flush();
         }
         return out.toByteArray();
+    }
+
+    /** The headers every bundle of the harness has: symbolic name {@code bsn}, version 1.0.0. */
+    private static Manifest manifest(String bsn) {
+        Manifest m = new Manifest();
+        Attributes a = m.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", bsn);
+        a.putValue("Bundle-Version", "1.0.0");
+        return m;
     }
 
     // -------------------------------------------------------------------------------------------------- (b) boot

@@ -331,6 +331,16 @@ class KthreadWorkerTest {
         assertEquals(List.of("A", "B", "X", "X"), synchronizedCopy(order));
     }
 
+    /** One work item per slot of {@code runs}, each counting its runs there. */
+    private static KthreadWork[] countingItems(AtomicInteger[] runs) {
+        KthreadWork[] items = new KthreadWork[runs.length];
+        for (int i = 0; i < runs.length; i++) {
+            AtomicInteger r = runs[i] = new AtomicInteger();
+            items[i] = new KthreadWork(r::incrementAndGet);
+        }
+        return items;
+    }
+
     /**
      * Pending answers are exact under races: for every item, the queueWork calls that returned true equal its
      * runs plus the cancels that returned true.
@@ -341,11 +351,7 @@ class KthreadWorkerTest {
         KthreadWorker w = worker("wk-exact");
         final int n = 16;
         AtomicInteger[] runs = new AtomicInteger[n];
-        KthreadWork[] items = new KthreadWork[n];
-        for (int i = 0; i < n; i++) {
-            AtomicInteger r = runs[i] = new AtomicInteger();
-            items[i] = new KthreadWork(r::incrementAndGet);
-        }
+        KthreadWork[] items = countingItems(runs);
         java.util.concurrent.atomic.AtomicLongArray queued = new java.util.concurrent.atomic.AtomicLongArray(n);
         java.util.concurrent.atomic.AtomicLongArray cancelled = new java.util.concurrent.atomic.AtomicLongArray(n);
         long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -386,11 +392,7 @@ class KthreadWorkerTest {
         KthreadWorker w = worker("wk-first");
         final int n = 20_000;
         AtomicInteger[] runs = new AtomicInteger[n];
-        KthreadWork[] items = new KthreadWork[n];
-        for (int i = 0; i < n; i++) {
-            AtomicInteger r = runs[i] = new AtomicInteger();
-            items[i] = new KthreadWork(r::incrementAndGet);
-        }
+        KthreadWork[] items = countingItems(runs);
         java.util.concurrent.atomic.AtomicLongArray queued = new java.util.concurrent.atomic.AtomicLongArray(n);
         java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
         List<Kthread> threads = new ArrayList<>();
