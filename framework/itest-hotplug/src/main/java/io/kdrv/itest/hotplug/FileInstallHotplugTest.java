@@ -106,10 +106,13 @@ class FileInstallHotplugTest extends HotplugTestBase {
         assertEquals(1, driverBundles().size(), "an update, not a second install");
         // FileInstall's refresh may restart the bundle once more after the update: wait for it to settle with the
         // device bound and exactly one driver thread (never two: the old code's thread is stopped by remove).
-        Await.until("exactly one driver thread after the update, device bound",
+        // The line is part of the condition: a late refresh restart unbinds the device and frees it for a moment.
+        Await.until("exactly one driver thread after the update, device bound, its line claimed",
                 () -> testKthreads().stream().filter(k -> k.name().equals("testdrv/hp-fi-dev")).count() == 1
-                        && manager.device("hp-fi-dev").map(d -> d.state() == DeviceState.BOUND).orElse(false),
-                () -> "threads " + testKthreads() + ", device " + manager.device("hp-fi-dev"));
+                        && manager.device("hp-fi-dev").map(d -> d.state() == DeviceState.BOUND).orElse(false)
+                        && line(21).map(l -> "hp-fi-dev".equals(l.owner())).orElse(false),
+                () -> "threads " + testKthreads() + ", device " + manager.device("hp-fi-dev") + ", line "
+                        + line(21));
         assertTrue(testKthreads().stream().filter(k -> k.name().equals("testdrv/hp-fi-dev")).count() <= 1,
                 () -> "more than one driver thread: " + testKthreads());
         assertEquals("hp-fi-dev", line(21).orElseThrow().owner());
