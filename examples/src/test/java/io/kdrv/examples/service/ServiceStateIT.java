@@ -60,6 +60,17 @@ class ServiceStateIT {
             p.awaitBound(DEVICES);
             // Configuration Admin kept the nodes: the board file finds nothing new
             p.await("board file .*: " + DEVICES.length + " devices \\(0 new or changed", Duration.ofSeconds(10));
+            // Two-step start (launcher.SettleGate): the kdrv.devices.settled condition comes after every device
+            // bound, and only then do the level-6 bundles start (the control socket's line).
+            int settled = p.await("devices settled \\(" + DEVICES.length + " bound, 0 deferred\\)", Duration.ofSeconds(10))
+                    .start();
+            int socket = p.await("control socket .* \\(mode 0660\\)", Duration.ofSeconds(30)).start();
+            String out = p.output();
+            for (String d : DEVICES) {
+                int bound = out.indexOf("device " + d + ": bound to driver");
+                assertTrue(bound >= 0 && bound < settled, d + " bound before the devices settled:\n" + out);
+            }
+            assertTrue(settled < socket, "the control socket (level 6) after the devices settled:\n" + out);
             p.signal("TERM");
             assertEquals(0, p.awaitExit(EXIT), p.output());
         }

@@ -55,6 +55,18 @@ class RuntimeTest {
     }
 
     @Test
+    void theCoreRegistersTheDevicesSettledConditionAndDeclaresIt(
+            @InjectService(filter = "(osgi.condition.id=kdrv.devices.settled)", timeout = 10_000)
+            org.osgi.service.condition.Condition settled) {
+        assertEquals(org.osgi.service.condition.Condition.INSTANCE, settled);
+        Bundle core = Arrays.stream(context.getBundles()).filter(b -> "kdrv-core".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        assertTrue(core.adapt(org.osgi.framework.wiring.BundleRevision.class).getDeclaredCapabilities("osgi.service")
+                .stream().anyMatch(c -> "kdrv.devices.settled".equals(c.getAttributes().get("osgi.condition.id"))),
+                "kdrv-core declares the condition (the launcher's SettleGate looks for it)");
+    }
+
+    @Test
     void slf4jIsBoundToSlf4jSimpleNotTheNopFallback() {
         String factory = LoggerFactory.getILoggerFactory().getClass().getName();
         assertEquals("org.slf4j.simple.SimpleLoggerFactory", factory);

@@ -198,6 +198,14 @@ final class DriverCore implements DeviceManager, AutoCloseable {
         return board;
     }
 
+    /**
+     * Runs {@code action} on the probe worker once everything queued so far has run and nothing else is pending,
+     * deferred retries included; not at all once the core is closing. Asynchronous; {@code action} must not block.
+     */
+    public void whenIdle(String what, Runnable action) {
+        queue.queueWhenIdle(what, action);
+    }
+
     /** Kthreads the core gave up waiting for (most recent last, at most 64): hung driver calls, unstoppable kthreads. */
     public List<StuckThreadReport> stuckThreads() {
         return calls.stuckThreads();

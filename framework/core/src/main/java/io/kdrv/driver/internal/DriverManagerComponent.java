@@ -86,6 +86,7 @@ public final class DriverManagerComponent implements DeviceManager {
 
     private final DriverCore core;
     private final ServiceRegistration<ManagedServiceFactory> nodeFactory;
+    private final SettledCondition settled;
     private final Map<ServiceReference<Driver>, DriverEntry> driverEntries = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -100,9 +101,19 @@ public final class DriverManagerComponent implements DeviceManager {
         Hashtable<String, Object> msfProps = new Hashtable<>();
         msfProps.put(Constants.SERVICE_PID, NODE_FACTORY_PID);
         msfProps.put(Constants.SERVICE_DESCRIPTION, "kdrv device nodes");
-        this.nodeFactory = ctx.registerService(ManagedServiceFactory.class, new NodeFactory(core), msfProps);
+        this.settled = new SettledCondition(ctx, core);
+        this.nodeFactory = ctx.registerService(ManagedServiceFactory.class, new NodeFactory(core, settled), msfProps);
         LOG.info("kdrv core started (probe timeout {} ms, stop timeout {} ms)", cfg.probeTimeout().toMillis(),
                 cfg.stopTimeout().toMillis());
+    }
+
+    /**
+     * After the constructor and the bind calls of the drivers and board present (DS order): from here on the
+     * settle check queues behind their items. A node delivered since the factory registered is already counted.
+     */
+    @Activate
+    void activated() {
+        settled.start();
     }
 
     /**
@@ -128,6 +139,7 @@ public final class DriverManagerComponent implements DeviceManager {
 
     @Deactivate
     void deactivate() {
+        settled.close();
         try {
             nodeFactory.unregister();
         } catch (IllegalStateException alreadyGone) {
@@ -302,9 +314,11 @@ public final class DriverManagerComponent implements DeviceManager {
     /** Configuration Admin → core: each {@code kdrv.device} factory configuration is one node. */
     static final class NodeFactory implements ManagedServiceFactory {
         private final DriverCore core;
+        private final SettledCondition settled;
 
-        NodeFactory(DriverCore core) {
+        NodeFactory(DriverCore core, SettledCondition settled) {
             this.core = core;
+            this.settled = settled;
         }
 
         @Override
@@ -322,11 +336,13 @@ public final class DriverManagerComponent implements DeviceManager {
             // Problems are logged by the core naming the PID and key; not thrown, so Configuration Admin does not
             // log them a second time.
             core.nodeUpdated(pid, map);
+            settled.delivered(pid); // after the node's item is queued: the settle check runs behind it
         }
 
         @Override
         public void deleted(String pid) {
             core.nodeDeleted(pid);
+            settled.delivered(pid);
         }
     }
 }

@@ -208,6 +208,21 @@ final class ProbeQueue {
         }), false);
     }
 
+    /**
+     * Queues {@code action} to run on the worker once it is the only item left: while anything else is pending
+     * (nodes still arriving, a deferred device's retry queued by a bind) it queues itself again behind it. A failure
+     * is logged; refused (never run) once inputs are closed.
+     */
+    void queueWhenIdle(String what, Runnable action) {
+        queue(what, () -> {
+            if (pendingOps.get() > 1) {
+                queueWhenIdle(what, action);
+            } else {
+                action.run();
+            }
+        });
+    }
+
     /** Like {@link #queue}, accepted even after {@link #closeInputs()}: the shutdown item itself. */
     Pending queueShutdown(String what, Runnable body) {
         return submit(new Op<Void>(what, true, () -> {

@@ -36,6 +36,9 @@ class DriverManagerComponentTest {
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Object> registered = new HashMap<>();
+    private final List<Dictionary<String, Object>> conditions = Collections.synchronizedList(new ArrayList<>());
+    /** PIDs of the kdrv.device configurations the stand-in Configuration Admin lists. */
+    private final List<String> cmPids = new ArrayList<>();
     private DriverManagerComponent component;
     private ManagedServiceFactory nodes;
 
@@ -50,10 +53,28 @@ class DriverManagerComponentTest {
             case "registerService" -> {
                 @SuppressWarnings("unchecked")
                 Dictionary<String, Object> props = (Dictionary<String, Object>) args[2];
-                registered.put((String) props.get("service.pid"), args[1]);
+                if (args[1] instanceof org.osgi.service.condition.Condition) {
+                    conditions.add(props);
+                } else {
+                    registered.put((String) props.get("service.pid"), args[1]);
+                }
                 yield proxy(ServiceRegistration.class, (p2, m2, a2) -> null);
             }
+            case "getServiceReference" -> proxy(ServiceReference.class, (p2, m2, a2) -> null);
+            case "getService" -> configurationAdmin();
+            case "ungetService" -> true;
             default -> throw new UnsupportedOperationException(m.getName());
+        });
+    }
+
+    private org.osgi.service.cm.ConfigurationAdmin configurationAdmin() {
+        return proxy(org.osgi.service.cm.ConfigurationAdmin.class, (p, m, args) -> {
+            if (!m.getName().equals("listConfigurations")) {
+                throw new UnsupportedOperationException(m.getName());
+            }
+            assertEquals("(service.factoryPid=kdrv.device)", args[0]);
+            return cmPids.stream().map(pid -> proxy(org.osgi.service.cm.Configuration.class,
+                    (p2, m2, a2) -> pid)).toArray(org.osgi.service.cm.Configuration[]::new);
         });
     }
 
@@ -112,6 +133,44 @@ class DriverManagerComponentTest {
         assertEquals(Duration.ofMillis(777), core.config().removeTimeout());
         component.modified(context(Map.of()), Map.of());
         assertEquals(HostConfig.DEFAULTS, core.config(), "keys removed: the defaults apply again");
+    }
+
+    @Test
+    void devicesSettledConditionComesOnceEveryListedNodeArrivedAndTheWorkerRanDry() throws Exception {
+        TestDriver keys = new TestDriver("keys", log);
+        component.addDriver(keys, ref(42, Map.of(Driver.COMPATIBLE, new String[] {"gpio-keys"})));
+        cmPids.addAll(List.of("kdrv.device~a", "kdrv.device~b"));
+        nodes.updated("kdrv.device~a", node("a")); // delivered before the component's activate method ran
+        component.activated();
+        assertTrue(component.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(List.of(), conditions, "node b has not arrived yet");
+
+        nodes.updated("kdrv.device~b", node("b"));
+        assertTrue(component.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(1, conditions.size(), conditions::toString);
+        assertEquals(SettledCondition.ID, conditions.getFirst().get("osgi.condition.id"));
+        assertEquals(DeviceState.BOUND, component.device("a").orElseThrow().state());
+        assertEquals(DeviceState.BOUND, component.device("b").orElseThrow().state());
+
+        nodes.updated("kdrv.device~c", node("c")); // later nodes neither withdraw nor repeat it
+        assertTrue(component.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(1, conditions.size(), conditions::toString);
+    }
+
+    @Test
+    void withoutNodesTheConditionComesAsSoonAsTheWorkerIsIdle() throws Exception {
+        component.activated();
+        assertTrue(component.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(1, conditions.size(), conditions::toString);
+    }
+
+    private static Hashtable<String, Object> node(String name) {
+        Hashtable<String, Object> cfg = new Hashtable<>();
+        cfg.put("service.pid", "kdrv.device~" + name);
+        cfg.put("service.factoryPid", "kdrv.device");
+        cfg.put("name", name);
+        cfg.put("compatible", new String[] {"gpio-keys"});
+        return cfg;
     }
 
     @Test

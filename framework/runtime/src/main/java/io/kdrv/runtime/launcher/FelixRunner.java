@@ -78,12 +78,18 @@ public final class FelixRunner implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> props = frameworkProperties();
+        SettleGate gate;
+        try {
+            gate = SettleGate.from(props); // lowers the beginning start level in props when it applies
+        } catch (IllegalArgumentException e) {
+            err.println("kdrv: " + e.getMessage());
+            return 1;
+        }
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, FelixRunner.class.getClassLoader())
                 .findFirst().orElseThrow(() -> new IllegalStateException("no OSGi framework in the kdrv jar"));
         Framework fw = factory.newFramework(props);
         fw.init();
         framework = fw;
-        SpiFlyScope.register(fw.getBundleContext(), props.get(SpiFlyScope.PROPERTY));
         installSignalHandlers();
         Runtime.getRuntime().addShutdownHook(new Thread(this::onJvmExit, "kdrv-shutdown"));
         BundleContext ctx = fw.getBundleContext();
@@ -103,6 +109,9 @@ public final class FelixRunner implements Callable<Integer> {
         // at its own start, as before (resolveBundles only returns false).
         fw.adapt(FrameworkWiring.class).resolveBundles(null);
         fw.start(); // returns once the beginning start level is reached: every bundle of the jar started
+        if (gate != null) { // the first step only reached the gate's level: the devices' bundles
+            gate.raise(fw, () -> stopping.get() || fw.getState() != Bundle.ACTIVE, err);
+        }
         long sinceJvmStart = ProcessHandle.current().info().startInstant()
                 .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
         err.printf("kdrv: framework started, state %s (%d ms after process start)%n", state, sinceJvmStart);
@@ -372,6 +381,11 @@ public final class FelixRunner implements Callable<Integer> {
 
     /** {@code 20s}, {@code 500ms}, {@code 2m}, ISO-8601, or plain seconds; the fallback when blank. */
     static Duration parseDuration(String s, Duration fallback) {
+        return parseDuration(STOP_TIMEOUT_PROPERTY, s, fallback);
+    }
+
+    /** {@link #parseDuration(String, Duration)} naming {@code key} in the error. */
+    static Duration parseDuration(String key, String s, Duration fallback) {
         if (s == null || s.isBlank()) {
             return fallback;
         }
@@ -391,7 +405,7 @@ public final class FelixRunner implements Callable<Integer> {
             }
             return Duration.ofSeconds(Long.parseLong(v));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(STOP_TIMEOUT_PROPERTY + ": cannot parse '" + s
+            throw new IllegalArgumentException(key + ": cannot parse '" + s
                     + "' (examples: 20s, 1500ms, 1m)", e);
         }
     }

@@ -5,28 +5,24 @@ import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Starts kdrv from an executable jar exported by bnd ({@code jar/*.jar} bundles plus {@code launcher.properties}):
  * takes the state directory and its lock ({@link StateDir}), then runs Felix ({@link FelixRunner}) in a class loader
- * that holds the Felix framework jar, and exits with its code.
+ * that holds the jars of bnd's run path (the Felix framework jar, slf4j-api and slf4j-simple, whose packages the
+ * system bundle exports), and exits with its code.
  *
  * <p>Exit codes: 0 after a clean stop (signal, {@code stop 0}, end of a timed demo that succeeded), the code of a
  * {@code main.thread} Callable service when one ran, 1 for a start-up error (one line on stderr naming the file or
  * directory) or a stop that overran its bound.
  */
 public final class Main {
-    // SPI Fly logs through java.util.logging: one two-line INFO record per ServiceLoader provider it registers
-    // (slf4j-simple, two of Jetty's) on every start. Its warnings and errors still print. Held in a static field:
-    // JUL keeps loggers weakly, and a collected logger would lose the level.
-    private static final Logger SPI_FLY = Logger.getLogger("org.apache.aries.spifly");
-
     private Main() {
     }
 
@@ -35,7 +31,6 @@ public final class Main {
     }
 
     static int run(String[] args) {
-        SPI_FLY.setLevel(Level.WARNING);
         Properties launch = new Properties();
         try (InputStream in = Main.class.getClassLoader().getResourceAsStream("launcher.properties")) {
             if (in == null) {
@@ -56,11 +51,15 @@ public final class Main {
         }
         try (state) {
             Path self = selfJar();
-            Path felix = state.extractFramework(self, frameworkEntry(self));
-            // Felix and FelixRunner in their own loader above the platform loader: the OSGi API comes from the
-            // framework jar only, and bundles see exactly the JDK packages Felix exports.
-            URLClassLoader loader = new URLClassLoader("kdrv-felix",
-                    new URL[] {felix.toUri().toURL(), self.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+            List<URL> path = new ArrayList<>();
+            for (String entry : runpath(self)) {
+                path.add(state.extractRunpath(self, entry).toUri().toURL());
+            }
+            path.add(self.toUri().toURL());
+            // Felix, SLF4J and FelixRunner in their own loader above the platform loader: the OSGi API comes from the
+            // framework jar only, and bundles see exactly the JDK and SLF4J packages the system bundle exports.
+            URLClassLoader loader = new URLClassLoader("kdrv-felix", path.toArray(URL[]::new),
+                    ClassLoader.getPlatformClassLoader());
             @SuppressWarnings("unchecked")
             Callable<Integer> runner = (Callable<Integer>) loader.loadClass(Main.class.getPackageName() + ".FelixRunner")
                     .getConstructor(Properties.class, Path.class).newInstance(launch, state.path());
@@ -83,15 +82,24 @@ public final class Main {
         }
     }
 
-    /** The first Embedded-Runpath entry of the manifest bnd wrote: the framework jar. */
-    private static String frameworkEntry(Path self) throws IOException {
+    /**
+     * The Embedded-Runpath entries of the manifest bnd wrote (the framework jar first, then slf4j-api and
+     * slf4j-simple), without bnd's own launcher, which kdrv replaces.
+     */
+    private static List<String> runpath(Path self) throws IOException {
         try (JarFile jar = new JarFile(self.toFile())) {
             Manifest m = jar.getManifest();
             String runpath = m == null ? null : m.getMainAttributes().getValue("Embedded-Runpath");
             if (runpath == null || runpath.isBlank()) {
                 throw new IOException(self + ": no Embedded-Runpath in the manifest (not a bnd-exported jar?)");
             }
-            return runpath.split(",")[0].strip();
+            List<String> entries = new ArrayList<>();
+            for (String entry : runpath.split(",")) {
+                if (!entry.isBlank() && !Path.of(entry.strip()).getFileName().toString().startsWith("biz.aQute.launcher")) {
+                    entries.add(entry.strip());
+                }
+            }
+            return entries;
         }
     }
 }

@@ -135,14 +135,14 @@ final class StateDir implements AutoCloseable {
     }
 
     /**
-     * Extracts the framework jar embedded at {@code entry} into lib/ unless an identical copy (size and CRC of the
+     * Extracts a run-path jar (the framework, SLF4J) embedded at {@code entry} into lib/ unless an identical copy (size and CRC of the
      * zip entry) is already there: nothing is written outside the state directory, not even on a crash.
      */
-    Path extractFramework(Path selfJar, String entry) throws IOException, StateDirException {
+    Path extractRunpath(Path selfJar, String entry) throws IOException, StateDirException {
         try (JarFile jar = new JarFile(selfJar.toFile())) {
             JarEntry e = jar.getJarEntry(entry);
             if (e == null) {
-                throw new StateDirException(selfJar + ": framework jar " + entry + " missing");
+                throw new StateDirException(selfJar + ": run-path jar " + entry + " missing");
             }
             Path target = path.resolve("lib").resolve(Path.of(entry).getFileName().toString());
             if (Files.isRegularFile(target) && Files.size(target) == e.getSize() && crc(target) == e.getCrc()) {

@@ -46,6 +46,34 @@ class LauncherPartsTest {
     }
 
     @Test
+    void settleGateLowersTheBeginningLevelOnlyWhenItApplies() {
+        java.util.HashMap<String, String> props = new java.util.HashMap<>(Map.of(
+                "org.osgi.framework.startlevel.beginning", "8", SettleGate.CONDITION, "kdrv.devices.settled",
+                SettleGate.LEVEL, "5", SettleGate.TIMEOUT, "2s"));
+        SettleGate gate = SettleGate.from(props);
+        assertEquals(5, gate.level());
+        assertEquals(8, gate.beginning());
+        assertEquals("5", props.get("org.osgi.framework.startlevel.beginning"));
+
+        // no condition, or a level not below the beginning level: one start, properties untouched
+        Map<String, String> none = new java.util.HashMap<>(Map.of("org.osgi.framework.startlevel.beginning", "8"));
+        assertEquals(null, SettleGate.from(none));
+        Map<String, String> high = new java.util.HashMap<>(Map.of("org.osgi.framework.startlevel.beginning", "5",
+                SettleGate.CONDITION, "x", SettleGate.LEVEL, "5"));
+        assertEquals(null, SettleGate.from(high));
+        assertEquals("5", high.get("org.osgi.framework.startlevel.beginning"));
+
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> SettleGate.from(
+                new java.util.HashMap<>(Map.of(SettleGate.CONDITION, "x", SettleGate.LEVEL, "five"))));
+        assertTrue(bad.getMessage().contains(SettleGate.LEVEL) && bad.getMessage().contains("five"), bad::getMessage);
+        IllegalArgumentException badTime = assertThrows(IllegalArgumentException.class, () -> SettleGate.from(
+                new java.util.HashMap<>(Map.of("org.osgi.framework.startlevel.beginning", "8", SettleGate.CONDITION,
+                        "x", SettleGate.LEVEL, "5", SettleGate.TIMEOUT, "soon"))));
+        assertTrue(badTime.getMessage().contains(SettleGate.TIMEOUT) && badTime.getMessage().contains("soon"),
+                badTime::getMessage);
+    }
+
+    @Test
     void stateDirectoryIsOwnerOnlyLockedAndClearsTmp() throws Exception {
         Path state = dir.resolve("state");
         Files.createDirectories(state.resolve("tmp/fileinstall-1"));
