@@ -77,6 +77,16 @@ class ServiceStateIT {
     }
 
     @Test
+    void aBadSettleTimeoutGetsOneLineNamingItAndExitCode1() throws Exception {
+        try (KdrvProcess p = KdrvProcess.start(JAVA, PI_JAR, dir, "-Dkdrv.settle.timeout=soon",
+                "-Dkdrv.board.platform=mock", "-Dkdrv.state.dir=" + dir.resolve("pi-state"))) {
+            assertEquals(1, p.awaitExit(Duration.ofSeconds(60)), p.output());
+            assertEquals("kdrv: kdrv.settle.timeout: cannot parse 'soon' (examples: 20s, 1500ms, 1m)",
+                    p.output().strip(), p.output());
+        }
+    }
+
+    @Test
     void aSecondInstanceOnTheSameStateIsRefused() throws Exception {
         try (KdrvProcess first = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
             first.awaitBound(DEVICES);

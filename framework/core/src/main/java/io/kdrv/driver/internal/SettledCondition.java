@@ -1,5 +1,6 @@
 package io.kdrv.driver.internal;
 
+import io.kdrv.driver.DeviceState;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Set;
@@ -115,7 +116,7 @@ final class SettledCondition {
             return;
         }
         LOG.info("kdrv core: devices settled ({} bound, {} deferred)",
-                core.devices().stream().filter(d -> d.state() == io.kdrv.driver.DeviceState.BOUND).count(),
+                core.devices().stream().filter(d -> d.state() == DeviceState.BOUND).count(),
                 core.deferred().size());
     }
 

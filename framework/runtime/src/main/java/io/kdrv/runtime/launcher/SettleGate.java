@@ -96,14 +96,14 @@ final class SettleGate {
     /**
      * After {@code fw.start()} reached {@link #level()}: waits for the condition (bounded by the timeout, and no
      * longer than {@code stopping} stays false), then raises the framework to the beginning level and waits until
-     * that level is reached or the process is stopping.
-     *
-     * @return false if the condition did not come in time (logged on {@code err}), true otherwise
+     * that level is reached or the process is stopping. A condition that does not come in time is reported on
+     * {@code err} (one line naming it and the timeout).
      */
-    boolean raise(Framework fw, BooleanSupplier stopping, PrintStream err) throws InvalidSyntaxException {
+    void raise(Framework fw, BooleanSupplier stopping, PrintStream err) throws InvalidSyntaxException {
         BundleContext ctx = fw.getBundleContext();
         if (!declared(ctx)) {
-            return raiseNow(fw, stopping);
+            raiseNow(fw, stopping);
+            return;
         }
         CountDownLatch settled = new CountDownLatch(1);
         String filter = "(&(" + Constants.OBJECTCLASS + "=org.osgi.service.condition.Condition)(osgi.condition.id="
@@ -124,18 +124,17 @@ final class SettleGate {
             ctx.removeServiceListener(listener);
         }
         if (stopping.getAsBoolean()) {
-            return inTime;
+            return;
         }
         if (!inTime) {
             err.printf("kdrv: %s not reached within %d ms; starting start level %d anyway%n", condition,
                     timeout.toMillis(), beginning);
         }
         raiseNow(fw, stopping);
-        return inTime;
     }
 
     /** Raises the framework to the beginning level and waits until it is reached or the process is stopping. */
-    private boolean raiseNow(Framework fw, BooleanSupplier stopping) {
+    private void raiseNow(Framework fw, BooleanSupplier stopping) {
         CountDownLatch raised = new CountDownLatch(1);
         FrameworkListener done = event -> {
             if (event.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
@@ -144,7 +143,6 @@ final class SettleGate {
         };
         fw.adapt(FrameworkStartLevel.class).setStartLevel(beginning, done);
         await(raised, null, stopping);
-        return true;
     }
 
     /** Whether an installed bundle declares the condition as an {@code osgi.service} capability. */
