@@ -52,8 +52,10 @@ public final class Main {
         try (state) {
             Path self = selfJar();
             List<URL> path = new ArrayList<>();
-            for (String entry : runpath(self)) {
-                path.add(state.extractRunpath(self, entry).toUri().toURL());
+            try (JarFile jar = new JarFile(self.toFile())) { // once, for the manifest and every extraction
+                for (String entry : runpath(jar)) {
+                    path.add(state.extractRunpath(jar, entry).toUri().toURL());
+                }
             }
             path.add(self.toUri().toURL());
             // Felix, SLF4J and FelixRunner in their own loader above the platform loader: the OSGi API comes from the
@@ -83,23 +85,22 @@ public final class Main {
     }
 
     /**
-     * The Embedded-Runpath entries of the manifest bnd wrote (the framework jar first, then slf4j-api and
-     * slf4j-simple), without bnd's own launcher, which kdrv replaces.
+     * The Embedded-Runpath entries of the manifest bnd wrote (slf4j-api, slf4j-simple and the Felix framework jar, in
+     * bnd's order), without bnd's own launcher, which kdrv replaces.
      */
-    private static List<String> runpath(Path self) throws IOException {
-        try (JarFile jar = new JarFile(self.toFile())) {
-            Manifest m = jar.getManifest();
-            String runpath = m == null ? null : m.getMainAttributes().getValue("Embedded-Runpath");
-            if (runpath == null || runpath.isBlank()) {
-                throw new IOException(self + ": no Embedded-Runpath in the manifest (not a bnd-exported jar?)");
-            }
-            List<String> entries = new ArrayList<>();
-            for (String entry : runpath.split(",")) {
-                if (!entry.isBlank() && !Path.of(entry.strip()).getFileName().toString().startsWith("biz.aQute.launcher")) {
-                    entries.add(entry.strip());
-                }
-            }
-            return entries;
+    private static List<String> runpath(JarFile jar) throws IOException {
+        Manifest m = jar.getManifest();
+        String runpath = m == null ? null : m.getMainAttributes().getValue("Embedded-Runpath");
+        if (runpath == null || runpath.isBlank()) {
+            throw new IOException(jar.getName() + ": no Embedded-Runpath in the manifest (not a bnd-exported jar?)");
         }
+        List<String> entries = new ArrayList<>();
+        for (String raw : runpath.split(",")) {
+            String entry = raw.strip();
+            if (!entry.isEmpty() && !Path.of(entry).getFileName().toString().startsWith("biz.aQute.launcher")) {
+                entries.add(entry);
+            }
+        }
+        return entries;
     }
 }

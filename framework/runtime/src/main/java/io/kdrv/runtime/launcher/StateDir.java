@@ -135,29 +135,28 @@ final class StateDir implements AutoCloseable {
     }
 
     /**
-     * Extracts a run-path jar (the framework, SLF4J) embedded at {@code entry} into lib/ unless an identical copy (size and CRC of the
-     * zip entry) is already there: nothing is written outside the state directory, not even on a crash.
+     * Extracts a run-path jar (Felix, SLF4J) embedded in {@code selfJar} at {@code entry} into lib/ unless an
+     * identical copy (size and CRC of the zip entry) is already there: nothing is written outside the state
+     * directory, not even on a crash.
      */
-    Path extractRunpath(Path selfJar, String entry) throws IOException, StateDirException {
-        try (JarFile jar = new JarFile(selfJar.toFile())) {
-            JarEntry e = jar.getJarEntry(entry);
-            if (e == null) {
-                throw new StateDirException(selfJar + ": run-path jar " + entry + " missing");
-            }
-            Path target = path.resolve("lib").resolve(Path.of(entry).getFileName().toString());
-            if (Files.isRegularFile(target) && Files.size(target) == e.getSize() && crc(target) == e.getCrc()) {
-                return target;
-            }
-            Path tmp = Files.createTempFile(target.getParent(), ".extract", ".tmp",
-                    PosixFilePermissions.asFileAttribute(FILE_MODE));
-            try (InputStream in = jar.getInputStream(e)) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+    Path extractRunpath(JarFile selfJar, String entry) throws IOException, StateDirException {
+        JarEntry e = selfJar.getJarEntry(entry);
+        if (e == null) {
+            throw new StateDirException(selfJar.getName() + ": run-path jar " + entry + " missing");
+        }
+        Path target = path.resolve("lib").resolve(Path.of(entry).getFileName().toString());
+        if (Files.isRegularFile(target) && Files.size(target) == e.getSize() && crc(target) == e.getCrc()) {
             return target;
         }
+        Path tmp = Files.createTempFile(target.getParent(), ".extract", ".tmp",
+                PosixFilePermissions.asFileAttribute(FILE_MODE));
+        try (InputStream in = selfJar.getInputStream(e)) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return target;
     }
 
     private static long crc(Path file) throws IOException {
