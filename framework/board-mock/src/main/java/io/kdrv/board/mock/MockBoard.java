@@ -26,7 +26,6 @@ import io.kdrv.board.mock.internal.SimSpiProvider;
 import io.kdrv.board.mock.internal.SpiSim;
 import io.kdrv.driver.spi.SpiSettings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,8 +55,8 @@ import java.util.concurrent.locks.LockSupport;
  *       line's level when it is opened. A line nobody drives ({@link #disconnect}, and every line at first) reads
  *       its pull resistor: HIGH with {@code pull-up}, LOW with {@code pull-down} or none. An input opened
  *       active-low reads the inverted level, as the driver sees it; {@link #input} is the line's level.</li>
- *   <li>Outputs: {@link #output}, {@link #outputHistory} (every level change, time-stamped, recorded by a Pi4J
- *       listener on the output), {@link #awaitOutput}: the line's level, so an active-low output the driver sets
+ *   <li>Outputs: {@link #output}, {@link #outputHistory} (the last level changes, time-stamped, recorded by a
+ *       Pi4J listener on the output), {@link #awaitOutput}: the line's level, so an active-low output the driver sets
  *       HIGH shows LOW. Open drain (open source) releases the line instead of driving it high (low): the line then
  *       shows its pull resistor, HIGH (LOW) without one, as with the usual external pull; {@link #outputDriven}
  *       tells whether the output drives the line right now.</li>
@@ -345,11 +344,14 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
         }
     }
 
-    /** @return every level output {@code line} took since it was first opened (or the history was cleared), oldest first */
+    /**
+     * @return the levels output {@code line} took since it was first opened (or the history was cleared), oldest
+     *         first: the last {@value SimLog#DEFAULT_CAPACITY} (a demo's heartbeat must not fill the heap)
+     */
     public List<LevelChange> outputHistory(int line) {
         Line l = line(line);
         synchronized (l) {
-            return List.copyOf(l.history);
+            return l.history.snapshot();
         }
     }
 
@@ -544,7 +546,10 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
         return pwms.current(chip, channel);
     }
 
-    /** @return every distinct state the channel took since it was first opened (or cleared), oldest first */
+    /**
+     * @return the distinct states the channel took since it was first opened (or cleared), oldest first: the last
+     *         {@value SimLog#DEFAULT_CAPACITY}
+     */
     public List<PwmChange> pwmHistory(int chip, int channel) {
         return pwms.history(chip, channel);
     }
@@ -645,7 +650,7 @@ public final class MockBoard implements BoardPlatform, LineSimulator {
         boolean outputDriven;
         SimOutput out;
         DigitalState outputLevel;
-        final List<LevelChange> history = new ArrayList<>();
+        final SimLog<LevelChange> history = new SimLog<>();
         final List<Consumer<LevelChange>> watchers = new CopyOnWriteArrayList<>(); // not guarded: copy-on-write
 
         Line(int n) {

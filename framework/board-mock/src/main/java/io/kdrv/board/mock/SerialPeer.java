@@ -46,7 +46,7 @@ public final class SerialPeer {
     private final List<Rule> rules = new ArrayList<>();          // guarded by this
     private final ArrayDeque<Byte> toDriver = new ArrayDeque<>();    // guarded by this
     private byte[] pending = new byte[0];                         // written, not yet matched; guarded by this
-    private final List<Traffic> traffic = new ArrayList<>();     // guarded by this
+    private final SimLog<Traffic> traffic = new SimLog<>();      // guarded by this
     private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream(); // guarded by this
     private final java.io.ByteArrayOutputStream unexpected = new java.io.ByteArrayOutputStream(); // guarded by this
     private SerialConfig config;                                  // of the open port; guarded by this
@@ -124,9 +124,12 @@ public final class SerialPeer {
         return unexpected.toByteArray();
     }
 
-    /** @return both directions, in order, each write or queued reply one entry */
+    /**
+     * @return both directions, in order, each write or queued reply one entry: the last
+     *         {@value SimLog#DEFAULT_CAPACITY}
+     */
     public synchronized List<Traffic> traffic() {
-        return List.copyOf(traffic);
+        return traffic.snapshot();
     }
 
     /** @return bytes queued for the driver and not read yet */

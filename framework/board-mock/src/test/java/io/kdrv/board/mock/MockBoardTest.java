@@ -181,6 +181,21 @@ class MockBoardTest {
     }
 
     @Test
+    void outputHistoryKeepsOnlyTheLastChangesSoALongRunningBlinkerCannotFillTheHeap() {
+        DigitalOutput out = board.openOutput(led, 18).get(); // opened LOW: the first record
+        int toggles = SimLog.DEFAULT_CAPACITY + 100;
+        for (int i = 0; i < toggles; i++) {
+            out.toggle();
+        }
+        List<LevelChange> history = mock.outputHistory(18);
+        assertEquals(SimLog.DEFAULT_CAPACITY, history.size(), "bounded");
+        // records: the opening LOW, then toggles changes (an even number, so the newest is LOW again); the 101
+        // oldest are gone, so the oldest kept is record 101 (0-based), a HIGH
+        assertFalse(history.getLast().high(), "the newest change is kept");
+        assertTrue(history.getFirst().high(), "the oldest records were dropped, not the newest");
+    }
+
+    @Test
     void awaitOutputWaitsForADriverThread() throws Exception {
         DigitalOutput out = board.openOutput(led, 18).get();
         Kthread blinker = Kthread.run(o -> {

@@ -2,7 +2,7 @@ package io.kdrv.drivers.dht22.sim;
 
 import io.kdrv.board.mock.LevelChange;
 import io.kdrv.board.mock.MockBoard;
-import java.util.ArrayList;
+import io.kdrv.board.mock.SimLog;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -44,7 +44,7 @@ public final class Dht22Sim {
     private int corrupt;              // guarded by this: answers still to send with a bad checksum
     private int truncate;             // guarded by this: answers still to cut short
     private long pullStart;           // guarded by this: 0 = not pulling
-    private final List<Long> starts = new ArrayList<>(); // guarded by this
+    private final SimLog<Long> starts = new SimLog<>(); // guarded by this
     private long answers;             // guarded by this
 
     private Dht22Sim(MockBoard mock, int dataLine, int startLine, boolean startActiveLow) {
@@ -98,9 +98,12 @@ public final class Dht22Sim {
         return this;
     }
 
-    /** Timestamps ({@code System.nanoTime}) of the start signals seen (pull begins), oldest first. */
+    /**
+     * Timestamps ({@code System.nanoTime}) of the start signals seen (pull begins), oldest first: the last
+     * {@value SimLog#DEFAULT_CAPACITY}.
+     */
     public synchronized List<Long> starts() {
-        return List.copyOf(starts);
+        return starts.snapshot();
     }
 
     /** Answers sent. */

@@ -3,6 +3,7 @@ package io.kdrv.drivers.hd44780.sim;
 import com.pi4j.io.gpio.digital.DigitalState;
 import io.kdrv.board.mock.LevelChange;
 import io.kdrv.board.mock.MockBoard;
+import io.kdrv.board.mock.SimLog;
 import io.kdrv.drivers.hd44780.Hd44780Charset;
 import io.kdrv.drivers.hd44780.internal.Hd44780Commands;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class Hd44780Lcd implements AutoCloseable {
     private long protocolErrors;
     private boolean lastE;
     private boolean backlightPin; // unwired model: the backlight pin's last level
-    private final List<Integer> log = new ArrayList<>();
+    private final SimLog<Integer> log = new SimLog<>();
 
     /**
      * Connects a module of {@code rows} x {@code columns} to the mock board's lines and powers it on (now: the
@@ -433,9 +434,9 @@ public final class Hd44780Lcd implements AutoCloseable {
         return line >= 0 && level(line);
     }
 
-    /** @return instructions executed (RS low), oldest first */
+    /** @return instructions executed (RS low), oldest first: the last {@value SimLog#DEFAULT_CAPACITY} */
     public synchronized List<Integer> instructionLog() {
-        return List.copyOf(log);
+        return log.snapshot();
     }
 
     public synchronized long instructions() {

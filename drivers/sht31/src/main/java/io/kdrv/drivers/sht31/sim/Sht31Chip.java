@@ -2,10 +2,10 @@ package io.kdrv.drivers.sht31.sim;
 
 import com.pi4j.io.exception.IOException;
 import io.kdrv.board.mock.RegisterChip;
+import io.kdrv.board.mock.SimLog;
 import io.kdrv.drivers.sht31.Sht31Crc;
 import io.kdrv.drivers.sht31.internal.Sht31Commands;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,7 +33,7 @@ public class Sht31Chip extends RegisterChip {
     private double temperature = 22.5;
     private double humidity = 45;
     private final ArrayDeque<Integer> answer = new ArrayDeque<>();
-    private final List<Integer> commands = new ArrayList<>();
+    private final SimLog<Integer> commands = new SimLog<>();
     private int status = Sht31Commands.STATUS_RESET;
     private boolean heater;
     private double periodicRate = -1;
@@ -103,9 +103,9 @@ public class Sht31Chip extends RegisterChip {
         return resets;
     }
 
-    /** @return every command acknowledged so far, oldest first */
+    /** @return the commands acknowledged so far, oldest first: the last {@value SimLog#DEFAULT_CAPACITY} */
     public synchronized List<Integer> commands() {
-        return List.copyOf(commands);
+        return commands.snapshot();
     }
 
     @Override

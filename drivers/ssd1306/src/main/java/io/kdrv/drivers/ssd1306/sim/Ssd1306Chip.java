@@ -1,8 +1,8 @@
 package io.kdrv.drivers.ssd1306.sim;
 
 import io.kdrv.board.mock.RegisterChip;
+import io.kdrv.board.mock.SimLog;
 import io.kdrv.drivers.ssd1306.internal.Ssd1306Commands;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +31,7 @@ public class Ssd1306Chip extends RegisterChip {
     /** Pseudo-register: the next byte is a control byte (after a byte sent with Co = 1). */
     private static final int EXPECT_CONTROL = 0x01;
     private final byte[][] ram = new byte[8][128];
-    private final List<int[]> commands = new ArrayList<>();
+    private final SimLog<int[]> commands = new SimLog<>();
     private int[] pending;     // command being assembled
     private int pendingFill;
     private int next;          // what nextRegister returns after the byte being written
@@ -73,14 +73,17 @@ public class Ssd1306Chip extends RegisterChip {
         }
     }
 
-    /** @return every complete command received (first element the command byte, then its arguments), oldest first */
+    /**
+     * @return the complete commands received (first element the command byte, then its arguments), oldest first:
+     *         the last {@value SimLog#DEFAULT_CAPACITY}
+     */
     public synchronized List<int[]> commands() {
-        return commands.stream().map(int[]::clone).toList();
+        return commands.snapshot().stream().map(int[]::clone).toList();
     }
 
-    /** @return the command bytes received, oldest first (arguments left out) */
+    /** @return the command bytes received, oldest first (arguments left out), of the same commands */
     public synchronized List<Integer> commandBytes() {
-        return commands.stream().map(c -> c[0]).toList();
+        return commands.snapshot().stream().map(c -> c[0]).toList();
     }
 
     public synchronized boolean displayOn() {

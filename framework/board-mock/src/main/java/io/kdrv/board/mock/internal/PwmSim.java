@@ -1,8 +1,8 @@
 package io.kdrv.board.mock.internal;
 
 import io.kdrv.board.mock.PwmChange;
+import io.kdrv.board.mock.SimLog;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 
 /**
  * The mock board's PWM chips: their channel counts, and per channel the open {@link SimPwm} and its recorded
- * history. Thread-safe: each channel is its own lock; nothing else runs under it.
+ * history (the last {@value SimLog#DEFAULT_CAPACITY} states). Thread-safe: each channel is its own lock; nothing
+ * else runs under it.
  */
 public final class PwmSim {
     private final List<Integer> chips = new CopyOnWriteArrayList<>();
@@ -20,7 +21,7 @@ public final class PwmSim {
     /** One channel's state; the object is its lock. */
     private static final class Channel {
         SimPwm open;
-        final List<PwmChange> history = new ArrayList<>();
+        final SimLog<PwmChange> history = new SimLog<>();
     }
 
     /** @return the new chip's number */
@@ -79,7 +80,7 @@ public final class PwmSim {
     /** Records the channel's state if it differs from the last record. Caller holds c. */
     private static void record(Channel c, SimPwm pwm) {
         PwmChange now = new PwmChange(pwm.isOn(), pwm.frequencyNow(), pwm.dutyNow(), pwm.polarity(), System.nanoTime());
-        if (!now.sameState(c.history.isEmpty() ? null : c.history.getLast())) {
+        if (!now.sameState(c.history.last())) {
             c.history.add(now);
             c.notifyAll();
         }
@@ -95,7 +96,7 @@ public final class PwmSim {
     public List<PwmChange> history(int chip, int channel) {
         Channel c = channel(chip, channel);
         synchronized (c) {
-            return List.copyOf(c.history);
+            return c.history.snapshot();
         }
     }
 
@@ -114,7 +115,7 @@ public final class PwmSim {
                 throw new IllegalArgumentException("mock board: PWM " + chip + ":" + channel
                         + " has never been opened (or its history was cleared)");
             }
-            return c.history.getLast();
+            return c.history.last();
         }
     }
 
@@ -124,7 +125,7 @@ public final class PwmSim {
         Channel c = channel(chip, channel);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (c) {
-            while (c.history.isEmpty() || !state.test(c.history.getLast())) {
+            while (c.history.isEmpty() || !state.test(c.history.last())) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;

@@ -1,8 +1,8 @@
 package io.kdrv.board.mock.internal;
 
+import io.kdrv.board.mock.SimLog;
 import io.kdrv.board.mock.SpiChip;
 import io.kdrv.board.mock.SpiTransfer;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SpiSim {
     /** Transfers kept per bus/chip select (the oldest go first): a long-running poller must not fill the heap. */
-    public static final int RECORD_CAPACITY = 4096;
+    public static final int RECORD_CAPACITY = SimLog.DEFAULT_CAPACITY;
 
     private final Map<Integer, SpiChip> chips = new ConcurrentHashMap<>();
     private final Map<Integer, Log> logs = new ConcurrentHashMap<>();
@@ -85,23 +85,18 @@ public final class SpiSim {
     }
 
     private static final class Log {
-        private final ArrayDeque<SpiTransfer> kept = new ArrayDeque<>(); // guarded by this
-        private long count;                                               // guarded by this
+        private final SimLog<SpiTransfer> kept = new SimLog<>(RECORD_CAPACITY); // guarded by this
 
         synchronized void add(SpiTransfer t) {
-            if (kept.size() == RECORD_CAPACITY) {
-                kept.removeFirst();
-            }
-            kept.addLast(t);
-            count++;
+            kept.add(t);
         }
 
         synchronized List<SpiTransfer> snapshot() {
-            return List.copyOf(kept);
+            return kept.snapshot();
         }
 
         synchronized long count() {
-            return count;
+            return kept.total();
         }
 
         synchronized void clear() {
