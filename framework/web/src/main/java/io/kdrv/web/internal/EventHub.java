@@ -136,23 +136,12 @@ public final class EventHub implements EventHandler {
         }
     }
 
-    /**
-     * Adds one point to a channel's history. A point equal to the last one (same time and value) is the same sample
-     * seen twice (a driver's own event and the core's channel event), so it is not added again.
-     */
+    /** Adds one point to a channel's history (a repeat of the newest point is not added, see {@link PointRing}). */
     private void addPoint(String device, String channel, long time, double value) {
         Series s = history.computeIfAbsent(device, d -> new Series());
         synchronized (s) {
-            ArrayDeque<double[]> points = s.channels.computeIfAbsent(channel, k -> new ArrayDeque<>());
-            double[] last = points.peekLast();
-            if (last != null && last[0] == time && Double.compare(last[1], value) == 0) {
-                return;
-            }
-            points.addLast(new double[] {time, value});
-            while (points.size() > HISTORY_MAX_POINTS
-                    || (!points.isEmpty() && points.peekFirst()[0] < time - HISTORY_MS)) {
-                points.removeFirst();
-            }
+            s.channels.computeIfAbsent(channel, k -> new PointRing(HISTORY_MAX_POINTS)).add(time, value,
+                    time - HISTORY_MS);
         }
     }
 
@@ -176,7 +165,7 @@ public final class EventHub implements EventHandler {
     }
 
     private static final class Series {
-        final Map<String, ArrayDeque<double[]>> channels = new TreeMap<>();
+        final Map<String, PointRing> channels = new TreeMap<>();
     }
 
     // -------------------------------------------------------------------------------------------- queries
@@ -216,14 +205,9 @@ public final class EventHub implements EventHandler {
             Map<String, Object> channels = new TreeMap<>();
             Series s = d.getValue();
             synchronized (s) {
-                for (Map.Entry<String, ArrayDeque<double[]>> c : s.channels.entrySet()) {
-                    List<Object> points = new ArrayList<>();
-                    for (double[] p : c.getValue()) {
-                        if (p[0] > sinceMs) {
-                            points.add(List.of((long) p[0], p[1]));
-                        }
-                    }
-                    channels.put(c.getKey(), Json.obj("unit", unit(d.getKey(), c.getKey()), "points", points));
+                for (Map.Entry<String, PointRing> c : s.channels.entrySet()) {
+                    channels.put(c.getKey(), Json.obj("unit", unit(d.getKey(), c.getKey()), "points",
+                            c.getValue().pointsAfter(sinceMs)));
                 }
             }
             out.put(d.getKey(), channels);
