@@ -25,17 +25,24 @@ final class IdleThreads {
     private IdleThreads() {
     }
 
-    record Result(double createNanos, double rssBytes, double heapBytes, double stopNanos) {
+    /**
+     * One side's figures for N threads (nanoseconds and bytes, totals for all N): {@code create}/{@code stop} at
+     * steady state (the JIT has compiled the path), {@code coldCreate}/{@code coldStop} and the memory deltas for
+     * the first N right after the short warm-up (the path still interpreted or compiling, as at a service's boot).
+     */
+    record Result(double createNanos, double rssBytes, double heapBytes, double stopNanos, double coldCreateNanos,
+            double coldStopNanos) {
         static final String PREFIX = "IDLE-RESULT ";
 
         String encode() {
-            return PREFIX + createNanos + " " + rssBytes + " " + heapBytes + " " + stopNanos;
+            return PREFIX + createNanos + " " + rssBytes + " " + heapBytes + " " + stopNanos + " " + coldCreateNanos
+                    + " " + coldStopNanos;
         }
 
         static Result decode(String line) {
             String[] f = line.trim().split(" ");
             return new Result(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                    Double.parseDouble(f[4]));
+                    Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]));
         }
     }
 
@@ -57,13 +64,14 @@ final class IdleThreads {
         r.add(bench, "stop all, per thread", k.stopNanos / n, b.stopNanos / n, base, Report.Unit.NANOS);
         if (c.forkIdle()) {
             r.note(bench + ": median of " + reps + " fresh JVMs per side (alternating), each after a warm-up of"
-                    + " 3 x 200 threads; RSS is the VmRSS delta, heap the used-heap delta after System.gc()");
+                    + " 3 x 200 threads, " + n + " more and " + WARM_ROUNDS + " x 1,000 (see IdleThreads.measure);"
+                    + " RSS is the VmRSS delta, heap the used-heap delta after System.gc()");
         }
     }
 
     static Result median(Result[] rs) {
         return new Result(med(rs, Result::createNanos), med(rs, Result::rssBytes), med(rs, Result::heapBytes),
-                med(rs, Result::stopNanos));
+                med(rs, Result::stopNanos), med(rs, Result::coldCreateNanos), med(rs, Result::coldStopNanos));
     }
 
     private static double med(Result[] rs, java.util.function.ToDoubleFunction<Result> f) {
@@ -102,13 +110,19 @@ final class IdleThreads {
         Group start(int n) throws Exception;
     }
 
+    /** Warm-up rounds after the cold figure, each of min(N, 1,000): C2 compiles a method after about 5,000 calls. */
+    static final int WARM_ROUNDS = 4;
+
     /**
-     * The protocol of one side (also benchmark 7's): warm-up, then time until {@code n} threads all sleep, RSS and
-     * heap deltas after GC, time to stop them all.
+     * The protocol of one side (also benchmark 7's): a short warm-up (class loading, FFM linking), then the cold
+     * round: time until {@code n} threads all sleep, RSS and heap deltas after GC, time to stop them all; then
+     * {@link #WARM_ROUNDS} more rounds so the JIT has compiled the path, then the steady round, timed the same way.
+     * On a short path (a bare thread start, warm after a few hundred calls) both rounds take the same time; a long
+     * path (the device model: matching, probe, devres, state changes) is still compiling in the cold round, so only
+     * the steady round times the path's cost per thread. Memory is taken from the cold round: after the long
+     * warm-up the allocator and the heap hand back memory while the steady round runs.
      */
     static Result measure(GroupFactory factory, int n) throws Exception {
-        // warm the code path (class loading, FFM linking, JIT of the creation path) so the fresh JVM's first-use
-        // costs are not counted as per-thread cost
         for (int i = 0; i < 3; i++) {
             Group warm = factory.start(Math.min(n, 200));
             warm.awaitAllSleeping();
@@ -116,16 +130,29 @@ final class IdleThreads {
         }
         settle();
         long rss0 = rssBytes(), heap0 = heapUsed();
+        long c0 = System.nanoTime();
+        Group cold = factory.start(n);
+        cold.awaitAllSleeping();
+        long coldCreated = System.nanoTime() - c0;
+        settle();
+        long rss1 = rssBytes(), heap1 = heapUsed();
+        long c1 = System.nanoTime();
+        cold.stop();
+        long coldStopped = System.nanoTime() - c1;
+        for (int i = 0; i < WARM_ROUNDS; i++) {
+            Group warm = factory.start(Math.min(n, 1000));
+            warm.awaitAllSleeping();
+            warm.stop();
+        }
+        settle();
         long t0 = System.nanoTime();
         Group g = factory.start(n);
         g.awaitAllSleeping();
         long created = System.nanoTime() - t0;
-        settle();
-        long rss1 = rssBytes(), heap1 = heapUsed();
         long t1 = System.nanoTime();
         g.stop();
         long stopped = System.nanoTime() - t1;
-        return new Result(created, rss1 - rss0, heap1 - heap0, stopped);
+        return new Result(created, rss1 - rss0, heap1 - heap0, stopped, coldCreated, coldStopped);
     }
 
     /** A set of started idle threads. */

@@ -20,9 +20,10 @@ import java.util.Map;
  * device model). So {@code kdrv/base} is the device model's overhead per device; the platform-thread figure of
  * benchmark 6's protocol is printed as a second baseline for scale.
  *
- * <p>Measured exactly as benchmark 6 ({@link IdleThreads#measure(IdleThreads.GroupFactory, int)}): warm-up, time
- * until all N are bound and their kthreads sleep, RSS and heap deltas after GC, time to remove all (kthreads
- * gone). In full runs each side runs in a fresh child JVM, 5 per side alternating, median.
+ * <p>Measured exactly as benchmark 6 ({@link IdleThreads#measure(IdleThreads.GroupFactory, int)}): a short warm-up,
+ * a cold round (its figures are the "cold JIT" rows), a long warm-up, then time until all N are bound and their
+ * kthreads sleep, RSS and heap deltas after GC, time to remove all (kthreads gone). In full runs each side runs in
+ * a fresh child JVM, 5 per side alternating, median.
  */
 final class ManyDevices {
     static final String CHILD_FLAG = "--devices-child";
@@ -62,9 +63,15 @@ final class ManyDevices {
         String base = "Kthread.run, no device model";
         r.add(bench, "bind all queued, per device", q.createNanos() / n, b.createNanos() / n, base, Report.Unit.NANOS);
         r.add(bench, "remove all queued, per dev", q.stopNanos() / n, b.stopNanos() / n, base, Report.Unit.NANOS);
+        r.add(bench, "bind all, cold JIT, per dev", k.coldCreateNanos() / n, b.coldCreateNanos() / n, base,
+                Report.Unit.NANOS);
+        r.add(bench, "remove all, cold JIT, per dev", k.coldStopNanos() / n, b.coldStopNanos() / n, base,
+                Report.Unit.NANOS);
         if (c.forkIdle()) {
             r.note(bench + ": median of " + reps + " fresh JVMs per side (kdrv, Kthread.run, platform alternating),"
-                    + " each after a warm-up of 3 x 200 devices/threads; bind = first addDevice until all N are BOUND and"
+                    + " each after a warm-up of 3 x 200 devices/threads, " + n + " more (the cold JIT rows: the device"
+                    + " model's path still compiling, as at boot) and " + IdleThreads.WARM_ROUNDS + " x 1,000 (the JIT has"
+                    + " compiled it: the other rows); bind = first addDevice until all N are BOUND and"
                     + " their kthreads sleep; remove = removeDevice of all N until their kthreads have exited; core"
                     + " logging at WARN (at INFO every add/bind/unbind is a log line); one at a time = each"
                     + " addDevice/removeDevice waited for (two thread hand-offs per device); queued = all N nodes"
