@@ -76,9 +76,39 @@ public final class BoardFileLoader {
     }
 
     private void loadAll(BundleContext ctx, Map<String, Object> props) {
-        maxBytes = maxBytes(props.get(KEY_MAX_BYTES));
+        maxBytes = maxBytes(props.get(KEY_MAX_BYTES), true);
+        for (String path : paths(ctx, props.get("path"), true)) {
+            load(path);
+        }
+    }
+
+    /**
+     * The PIDs of the valid device nodes that the board files configured right now hold, read without writing
+     * anything and without logging (loading logs the problems). {@link SettledCondition} waits for them: on a first
+     * start the core starts before this component has written them (Configuration Admin hands this component its
+     * configuration asynchronously), so Configuration Admin does not list them yet.
+     *
+     * @param config this component's configuration (PID {@value #PID}) as Configuration Admin holds it, or null
+     */
+    static Set<String> nodePidsOnFile(BundleContext ctx, Dictionary<String, Object> config) {
+        Object path = config == null ? null : config.get("path");
+        long limit = maxBytes(config == null ? null : config.get(KEY_MAX_BYTES), false);
+        Set<String> pids = new HashSet<>();
+        for (String p : paths(ctx, path, false)) {
+            try {
+                for (BoardFile.Node n : BoardFile.read(Path.of(p), limit).nodes()) {
+                    pids.add(DriverManagerComponent.NODE_FACTORY_PID + "~" + n.name());
+                }
+            } catch (InvalidPathException e) {
+                // load() reports it
+            }
+        }
+        return pids;
+    }
+
+    /** The framework property's paths, then the configuration's ({@code path}: String, String[] or a collection). */
+    private static Set<String> paths(BundleContext ctx, Object p, boolean log) {
         Set<String> paths = new LinkedHashSet<>(splitEscaped(ctx.getProperty(FRAMEWORK_PROPERTY)));
-        Object p = props.get("path");
         if (p instanceof String s) {
             addPath(s, paths);
         } else if (p instanceof String[] a) {
@@ -89,16 +119,14 @@ public final class BoardFileLoader {
             for (Object o : c) {
                 addPath(o == null ? null : o.toString(), paths);
             }
-        } else if (p != null) {
+        } else if (p != null && log) {
             LOG.error("configuration {}: key 'path' must be a String or String[], got {}", PID, Props.describe(p));
         }
-        for (String path : paths) {
-            load(path);
-        }
+        return paths;
     }
 
-    /** The size limit from {@code max.bytes}; a bad value is logged naming the key and the default is kept. */
-    private static long maxBytes(Object v) {
+    /** The size limit from {@code max.bytes}; a bad value is logged (if {@code log}) naming the key, default kept. */
+    private static long maxBytes(Object v, boolean log) {
         if (v == null) {
             return BoardFile.DEFAULT_MAX_BYTES;
         }
@@ -107,11 +135,15 @@ public final class BoardFileLoader {
             if (n >= 1 && n <= BoardFile.MAX_MAX_BYTES) {
                 return n;
             }
-            LOG.error("configuration {}: key '{}' must be 1..{} bytes, got {}; using {}", PID, KEY_MAX_BYTES,
-                    BoardFile.MAX_MAX_BYTES, n, BoardFile.DEFAULT_MAX_BYTES);
+            if (log) {
+                LOG.error("configuration {}: key '{}' must be 1..{} bytes, got {}; using {}", PID, KEY_MAX_BYTES,
+                        BoardFile.MAX_MAX_BYTES, n, BoardFile.DEFAULT_MAX_BYTES);
+            }
         } catch (Props.BadValue e) {
-            LOG.error("configuration {}: key '{}': {}; using {}", PID, KEY_MAX_BYTES, e.getMessage(),
-                    BoardFile.DEFAULT_MAX_BYTES);
+            if (log) {
+                LOG.error("configuration {}: key '{}': {}; using {}", PID, KEY_MAX_BYTES, e.getMessage(),
+                        BoardFile.DEFAULT_MAX_BYTES);
+            }
         }
         return BoardFile.DEFAULT_MAX_BYTES;
     }

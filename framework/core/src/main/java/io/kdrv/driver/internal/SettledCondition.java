@@ -4,7 +4,6 @@ import io.kdrv.driver.DeviceState;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -17,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The OSGi condition {@value #ID} (an {@link Condition} service, OSGi core R8): registered once the device nodes
- * Configuration Admin held when the core started have all reached the core and the probe worker has run dry, every
- * deferred retry included; the devices have then bound, failed or stayed deferred. Linux's counterpart is
+ * Configuration Admin held when the core started, and those of the board files configured then, have all reached
+ * the core and the probe worker has run dry, every deferred retry included; the devices have then bound, failed or stayed deferred. Linux's counterpart is
  * {@code wait_for_device_probe()} before init runs. The kdrv launcher starts the bundles the devices do not need
  * (console, shell, control socket, FileInstall) only then, so they do not compete with the probes for the CPUs; a
  * DS component can wait for it with a reference to {@code Condition} targeting {@code (osgi.condition.id=}{@value
@@ -64,12 +63,13 @@ final class SettledCondition {
     }
 
     /**
-     * Takes the nodes Configuration Admin holds now as the ones to wait for. Call once, after the node factory
-     * registered and the drivers present were handed to the core (their items are queued before the check).
+     * Takes the nodes to wait for: those Configuration Admin holds now and those the configured board files hold
+     * now (on a first start the board file loader writes them only after the core started). Call once, after the
+     * node factory registered and the drivers present were handed to the core (their items are queued before the
+     * check).
      */
     void start() {
-        Set<String> pids = new HashSet<>();
-        forEachNodePid(ctx, pids::add);
+        Set<String> pids = expectedNodePids(ctx);
         synchronized (this) {
             expected = pids;
         }
@@ -120,28 +120,35 @@ final class SettledCondition {
                 core.deferred().size());
     }
 
-    /** The PIDs of the {@code kdrv.device} factory configurations; none when Configuration Admin is absent. */
-    private static void forEachNodePid(BundleContext ctx, Consumer<String> out) {
+    /**
+     * The PIDs of the {@code kdrv.device} factory configurations and of the board files' valid nodes; none when
+     * Configuration Admin is absent (then no node can arrive either).
+     */
+    private static Set<String> expectedNodePids(BundleContext ctx) {
+        Set<String> pids = new HashSet<>();
         ServiceReference<ConfigurationAdmin> ref = ctx.getServiceReference(ConfigurationAdmin.class);
         if (ref == null) {
-            return;
+            return pids;
         }
         ConfigurationAdmin ca = ctx.getService(ref);
         try {
             if (ca == null) {
-                return;
+                return pids;
             }
             Configuration[] configs = ca.listConfigurations(
                     "(service.factoryPid=" + DriverManagerComponent.NODE_FACTORY_PID + ")");
             if (configs != null) {
                 for (Configuration c : configs) {
-                    out.accept(c.getPid());
+                    pids.add(c.getPid());
                 }
             }
+            Configuration[] files = ca.listConfigurations("(service.pid=" + BoardFileLoader.PID + ")");
+            pids.addAll(BoardFileLoader.nodePidsOnFile(ctx, files == null ? null : files[0].getProperties()));
         } catch (Exception e) {
             LOG.debug("kdrv core: cannot list the device nodes in Configuration Admin: {}", e.toString());
         } finally {
             ctx.ungetService(ref);
         }
+        return pids;
     }
 }

@@ -8,6 +8,8 @@ import io.kdrv.driver.Driver;
 import io.kdrv.driver.DriverInfo;
 import io.kdrv.driver.host.HostConfig;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -71,6 +74,9 @@ class DriverManagerComponentTest {
         return proxy(org.osgi.service.cm.ConfigurationAdmin.class, (p, m, args) -> {
             if (!m.getName().equals("listConfigurations")) {
                 throw new UnsupportedOperationException(m.getName());
+            }
+            if (args[0].equals("(service.pid=kdrv.boardfile)")) {
+                return null; // no board file configuration: the framework property names the file
             }
             assertEquals("(service.factoryPid=kdrv.device)", args[0]);
             return cmPids.stream().map(pid -> proxy(org.osgi.service.cm.Configuration.class,
@@ -155,6 +161,30 @@ class DriverManagerComponentTest {
         nodes.updated("kdrv.device~c", node("c")); // later nodes neither withdraw nor repeat it
         assertTrue(component.awaitIdle(Duration.ofSeconds(30)));
         assertEquals(1, conditions.size(), conditions::toString);
+    }
+
+    @Test
+    void onAFirstStartTheConditionWaitsForTheBoardFilesNodesTooThoughConfigurationAdminHasNoneYet(@TempDir Path dir)
+            throws Exception {
+        Path board = dir.resolve("board.json");
+        Files.writeString(board, """
+                {"devices": [{"name": "a", "compatible": ["gpio-keys"]}, {"name": "b", "compatible": ["gpio-keys"]},
+                             {"name": "bad", "compatible": 5}]}""");
+        component.deactivate();
+        component = new DriverManagerComponent(context(Map.of("kdrv.board.file", board.toString())), Map.of());
+        nodes = (ManagedServiceFactory) registered.get("kdrv.device");
+        component.addDriver(new TestDriver("keys", log), ref(42, Map.of(Driver.COMPATIBLE, new String[] {"gpio-keys"})));
+        component.activated(); // Configuration Admin lists no node: the board file loader has not written them yet
+        assertTrue(component.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(List.of(), conditions, "the board file's nodes a and b have not arrived");
+
+        nodes.updated("kdrv.device~a", node("a"));
+        assertTrue(component.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(List.of(), conditions, "b has not arrived");
+        nodes.updated("kdrv.device~b", node("b")); // the invalid node is never written, so it is not waited for
+        assertTrue(component.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(1, conditions.size(), conditions::toString);
+        assertEquals(DeviceState.BOUND, component.device("b").orElseThrow().state());
     }
 
     @Test
