@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +91,36 @@ class ControlCliIT {
         Result down = kdrv("ps");
         assertEquals(2, down.code());
         assertTrue(down.err().startsWith("kdrv: cannot reach kdrv at "), down.err());
+    }
+
+    @Test
+    void theWebConsoleCanBeSwitchedOffAndBackOnAcrossRestarts() throws Exception {
+        try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive",
+                "-Dkdrv.console=off")) {
+            p.awaitBound(DEVICES);
+            p.await("framework started, .*; web console off \\(kdrv.console=off\\)", Duration.ofSeconds(30));
+            Result lb = kdrv("lb", "-s");
+            for (String b : List.of("kdrv-web", "org.apache.felix.http.jetty")) {
+                assertTrue(lb.out().matches("(?s).*\\|Resolved *\\| *6\\|" + b + " .*"), b + " not Resolved:\n" + lb.out());
+            }
+            assertTrue(!p.output().contains("Started Jetty") && !p.output().contains("ServerConnector"),
+                    "no HTTP server with the console off:\n" + p.output());
+            p.signal("TERM");
+            assertEquals(0, p.awaitExit(EXIT), p.output());
+        }
+        try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
+            p.awaitBound(DEVICES);
+            p.await("framework started, .*after process start\\)$", Duration.ofSeconds(30)); // on again: no "off"
+            p.await("Started Jetty .* at port\\(s\\) HTTP:", Duration.ofSeconds(30));
+            Result lb = kdrv("lb", "-s");
+            assertTrue(lb.out().matches("(?s).*\\|Active *\\| *6\\|kdrv-web .*"), lb.out());
+            p.signal("TERM");
+            assertEquals(0, p.awaitExit(EXIT), p.output());
+        }
+        try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dkdrv.console=maybe")) {
+            assertEquals(1, p.awaitExit(Duration.ofSeconds(60)), p.output());
+            assertEquals("kdrv: kdrv.console: expected on or off, got 'maybe'", p.output().strip());
+        }
     }
 
     @Test

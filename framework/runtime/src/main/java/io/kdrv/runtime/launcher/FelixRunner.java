@@ -9,16 +9,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -59,6 +62,14 @@ public final class FelixRunner implements Callable<Integer> {
     static final int EXIT_STOP_OVERRUN = 1;
     /** Location prefix of bundles that come from the jar (others, e.g. deploy/ drops, are left alone). */
     static final String LOCATION_PREFIX = "kdrv-jar:";
+    /**
+     * {@code on} (default) or {@code off}: off leaves the bundles named in {@value #CONSOLE_BUNDLES_PROPERTY} (the
+     * web console and its HTTP server) installed but stopped, so no TCP port is opened and Jetty's classes are never
+     * loaded (about 8 MiB less RSS); on starts them again.
+     */
+    static final String CONSOLE_PROPERTY = "kdrv.console";
+    /** Comma-separated symbolic names of the console's bundles (cnf/launcher.bndrun). */
+    static final String CONSOLE_BUNDLES_PROPERTY = "kdrv.console.bundles";
 
     private final Properties launch;
     private final Path state;
@@ -85,6 +96,14 @@ public final class FelixRunner implements Callable<Integer> {
             err.println("kdrv: " + e.getMessage());
             return 1;
         }
+        Set<String> consoleOff;
+        try {
+            consoleOff = consoleBundlesOff(System.getProperty(CONSOLE_PROPERTY,
+                    launch.getProperty(CONSOLE_PROPERTY, "on")), launch.getProperty(CONSOLE_BUNDLES_PROPERTY, ""));
+        } catch (IllegalArgumentException e) {
+            err.println("kdrv: " + e.getMessage());
+            return 1;
+        }
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, FelixRunner.class.getClassLoader())
                 .findFirst().orElseThrow(() -> new IllegalStateException("no OSGi framework in the kdrv jar"));
         Framework fw = factory.newFramework(props);
@@ -99,7 +118,7 @@ public final class FelixRunner implements Callable<Integer> {
                 mainCallable = event.getServiceReference(); // the main thread picks it up (waitForEnd)
             }
         }, filter);
-        installBundles(fw);
+        installBundles(fw, consoleOff);
         if (stopping.get()) {
             return 0; // a signal during installation: never start
         }
@@ -114,7 +133,8 @@ public final class FelixRunner implements Callable<Integer> {
         }
         long sinceJvmStart = ProcessHandle.current().info().startInstant()
                 .map(t -> Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
-        err.printf("kdrv: framework started, state %s (%d ms after process start)%n", state, sinceJvmStart);
+        err.printf("kdrv: framework started, state %s (%d ms after process start)%s%n", state, sinceJvmStart,
+                consoleOff.isEmpty() ? "" : "; web console off (" + CONSOLE_PROPERTY + "=off)");
         return waitForEnd(fw);
     }
 
@@ -272,9 +292,10 @@ public final class FelixRunner implements Callable<Integer> {
     /**
      * Installs the jar's bundles, updates those whose content changed since the cached copy (zip entry CRC and
      * size, recorded in embedded.properties), uninstalls jar bundles no longer listed, sets start levels and marks
-     * them started. Bundles installed at runtime (deploy/, Gogo) keep their cached state.
+     * them started, except the bundles in {@code off}, which are marked stopped. Bundles installed at runtime
+     * (deploy/, Gogo) keep their cached state.
      */
-    private void installBundles(Framework fw) throws IOException, BundleException {
+    private void installBundles(Framework fw, Set<String> off) throws IOException, BundleException {
         BundleContext ctx = fw.getBundleContext();
         Map<String, Integer> levels = startLevels(launch.getProperty("launch.runbundles.attrs", ""));
         int defaultLevel = Integer.parseInt(launch.getProperty("launch.startlevel.default", "1"));
@@ -331,7 +352,11 @@ public final class FelixRunner implements Callable<Integer> {
                 if (level != null && bsl.getStartLevel() != level) {
                     bsl.setStartLevel(level);
                 }
-                if (!bsl.isPersistentlyStarted() || !bsl.isActivationPolicyUsed()) {
+                if (off.contains(b.getSymbolicName())) {
+                    if (bsl.isPersistentlyStarted()) {
+                        b.stop(); // persistently: the cache no longer starts it, until kdrv.console=on
+                    }
+                } else if (!bsl.isPersistentlyStarted() || !bsl.isActivationPolicyUsed()) {
                     toStart.add(b);
                 }
             }
@@ -352,6 +377,22 @@ public final class FelixRunner implements Callable<Integer> {
             newDigests.store(out, "zip CRC:size of each bundle installed from the kdrv jar");
         }
         Files.move(tmp, digestsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * The console bundles to keep stopped: none for {@code on}, those of {@code bundles} (comma-separated symbolic
+     * names) for {@code off}.
+     *
+     * @throws IllegalArgumentException any other value, naming the property and the value
+     */
+    static Set<String> consoleBundlesOff(String value, String bundles) {
+        return switch (value.strip()) {
+            case "on" -> Set.of();
+            case "off" -> Arrays.stream(bundles.split(",")).map(String::strip).filter(b -> !b.isEmpty())
+                    .collect(Collectors.toUnmodifiableSet());
+            default -> throw new IllegalArgumentException(CONSOLE_PROPERTY + ": expected on or off, got '" + value
+                    + "'");
+        };
     }
 
     /** {@code bsn;version="1.0";startlevel=3,bsn2;...} (bnd's launch.runbundles.attrs) to bsn -> level. */

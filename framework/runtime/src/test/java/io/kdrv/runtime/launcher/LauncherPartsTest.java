@@ -46,6 +46,17 @@ class LauncherPartsTest {
     }
 
     @Test
+    void theConsoleSwitchIsOnOrOffAndNamesABadValue() {
+        String bundles = "kdrv-web, org.apache.felix.http.jetty,,org.apache.felix.http.servlet-api";
+        assertEquals(java.util.Set.of(), FelixRunner.consoleBundlesOff("on", bundles));
+        assertEquals(java.util.Set.of("kdrv-web", "org.apache.felix.http.jetty", "org.apache.felix.http.servlet-api"),
+                FelixRunner.consoleBundlesOff(" off", bundles));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FelixRunner.consoleBundlesOff("no", bundles));
+        assertEquals("kdrv.console: expected on or off, got 'no'", e.getMessage());
+    }
+
+    @Test
     void settleGateLowersTheBeginningLevelOnlyWhenItApplies() {
         java.util.HashMap<String, String> props = new java.util.HashMap<>(Map.of(
                 "org.osgi.framework.startlevel.beginning", "8", SettleGate.CONDITION, "kdrv.devices.settled",
