@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * A device's sensor. The latest sample is one immutable array swapped in by the publisher (usually the poller
- * kthread), so readers never see channels of two different samples.
+ * kthread), so readers never see channels of two different samples; the sample count is written after it, so a
+ * reader that has seen count n reads sample n or a newer one.
  */
 final class SensorImpl implements Sensor {
     private final String device;
@@ -65,12 +66,13 @@ final class SensorImpl implements Sensor {
         List<SensorReading> now = new ArrayList<>(raw.length);
         long seq;
         synchronized (this) {
-            seq = ++samples;
+            seq = samples + 1;
             for (int i = 0; i < raw.length; i++) {
                 SensorChannel c = channels.get(i);
                 now.add(new SensorReading(c.name(), raw[i] * c.scale(), c.unit(), timestamp, seq));
             }
             latest = List.copyOf(now);
+            samples = seq; // after latest: a reader that sees this count sees this sample (or a newer one)
         }
         for (SensorReading r : now) { // outside the lock: the sink is Event Admin
             if (Double.isNaN(r.value())) {
@@ -98,7 +100,8 @@ final class SensorImpl implements Sensor {
     }
 
     SensorInfo info() {
-        return new SensorInfo(device, latest, samples, pollerName, period, cpu, overruns, pollErrors);
+        long n = samples; // first: the readings read next are then sample n or newer, never older
+        return new SensorInfo(device, latest, n, pollerName, period, cpu, overruns, pollErrors);
     }
 
     @Override
