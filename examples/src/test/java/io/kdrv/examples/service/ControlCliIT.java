@@ -101,7 +101,8 @@ class ControlCliIT {
             p.await("framework started, .*; web console off \\(kdrv.console=off\\)", Duration.ofSeconds(30));
             Result lb = kdrv("lb", "-s");
             for (String b : List.of("kdrv-web", "org.apache.felix.http.jetty")) {
-                assertTrue(lb.out().matches("(?s).*\\|Resolved *\\| *6\\|" + b + " .*"), b + " not Resolved:\n" + lb.out());
+                assertTrue(lb.out().matches("(?s).*\\|Resolved *\\| *6\\|" + b + " .*"),
+                        b + " not Resolved:\n" + lb.out());
             }
             assertTrue(!p.output().contains("Started Jetty") && !p.output().contains("ServerConnector"),
                     "no HTTP server with the console off:\n" + p.output());

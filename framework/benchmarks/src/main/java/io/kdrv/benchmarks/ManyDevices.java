@@ -69,9 +69,10 @@ final class ManyDevices {
                 Report.Unit.NANOS);
         if (c.forkIdle()) {
             r.note(bench + ": median of " + reps + " fresh JVMs per side (kdrv, Kthread.run, platform alternating),"
-                    + " each after a warm-up of 3 x 200 devices/threads, " + n + " more (the cold JIT rows: the device"
-                    + " model's path still compiling, as at boot) and " + IdleThreads.WARM_ROUNDS + " x 1,000 (the JIT has"
-                    + " compiled it: the other rows); bind = first addDevice until all N are BOUND and"
+                    + " each after a warm-up of 3 x 200 devices/threads, " + n + " more (the cold JIT rows: the"
+                    + " device model's path still compiling, as at boot) and " + IdleThreads.WARM_ROUNDS
+                    + " x 1,000 (the JIT has compiled it: the other rows); bind = first addDevice until all N are"
+                    + " BOUND and"
                     + " their kthreads sleep; remove = removeDevice of all N until their kthreads have exited; core"
                     + " logging at WARN (at INFO every add/bind/unbind is a log line); one at a time = each"
                     + " addDevice/removeDevice waited for (two thread hand-offs per device); queued = all N nodes"

@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The OSGi condition {@value #ID} (an {@link Condition} service, OSGi core R8): registered once the device nodes
  * Configuration Admin held when the core started, and those of the board files configured then, have all reached
- * the core and the probe worker has run dry, every deferred retry included; the devices have then bound, failed or stayed deferred. Linux's counterpart is
- * {@code wait_for_device_probe()} before init runs. The kdrv launcher starts the bundles the devices do not need
- * (console, shell, control socket, FileInstall) only then, so they do not compete with the probes for the CPUs; a
- * DS component can wait for it with a reference to {@code Condition} targeting {@code (osgi.condition.id=}{@value
+ * the core and the probe worker has run dry, every deferred retry included; the devices have then bound, failed or
+ * stayed deferred. Linux's counterpart is {@code wait_for_device_probe()} before init runs. The kdrv launcher
+ * starts the bundles the devices do not need (console, shell, control socket, FileInstall) only then, so they do not
+ * compete with the probes for the CPUs; a DS component can wait for it with a reference to {@code Condition}
+ * targeting {@code (osgi.condition.id=}{@value
  * #ID}{@code )}.
  *
  * <p>Nodes created later do not withdraw it. Thread-safe: {@link #delivered} runs on Configuration Admin's thread,
