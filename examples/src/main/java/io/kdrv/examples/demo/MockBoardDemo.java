@@ -16,7 +16,6 @@ import io.kdrv.kthread.WaitQueue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
@@ -86,12 +84,11 @@ public final class MockBoardDemo implements EventHandler {
     private final WaitQueue coreUp = new WaitQueue();
     private final BundleContext ctx;
     private final ConfigurationAdmin cm;
-    // The embedded board file is loaded once kdrv-core is up (setDevices): its nodes then reach the core's node
-    // factory in file order, so a GPIO controller (pcf0, expander0) arrives before the nodes that use its lines.
-    // Loaded before, they are handed over in Config Admin's own order when the factory registers, and a consumer
-    // first seen without its controller's node fails (logged as an error) until that node arrives.
+    // The embedded board file is named (PID kdrv.boardfile) at activation, before kdrv-core starts (level 5), as a
+    // service's /etc/kdrv/board.json is: the core's devices-settled condition then counts its nodes on a first
+    // start too. Config Admin may hand them over in its own order; a consumer seen before its GPIO controller's node
+    // fails at INFO ("unknown GPIO controller") and is probed again when that node arrives, as on every restart.
     private volatile boolean embeddedBoard;
-    private final AtomicBoolean boardLoaded = new AtomicBoolean();
     private volatile int boardNodes;
     private final DemoParts parts;
     private final DemoReadings readings = new DemoReadings();
@@ -120,6 +117,9 @@ public final class MockBoardDemo implements EventHandler {
         servoProps.put(Driver.COMPATIBLE, new String[] {ServoSweepDriver.COMPATIBLE});
         ctx.registerService(Driver.class, new ServoSweepDriver(), servoProps);
         embeddedBoard = ctx.getProperty("kdrv.board.file") == null;
+        if (embeddedBoard) {
+            loadEmbeddedBoardFile(cm);
+        }
         out.printf("kdrv mock-board demo: %s%n", duration == null
                 ? "interactive (try kthread:ps, kdrv:devices, kdrv:readings, kdrv:events; 'stop 0' leaves)"
                 : "timed run of " + duration.toMillis() + " ms");
@@ -157,13 +157,6 @@ public final class MockBoardDemo implements EventHandler {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setDevices(DeviceManager manager) {
-        if (enabled && embeddedBoard && boardLoaded.compareAndSet(false, true)) {
-            try {
-                loadEmbeddedBoardFile(cm);
-            } catch (IOException e) {
-                throw new UncheckedIOException("demo: cannot load the embedded board file " + BOARD_FILE_RESOURCE, e);
-            }
-        }
         devices = manager; // after boardNodes is known: the stimulus waits for that many devices once it sees this
         coreUp.wakeUpAll();
     }

@@ -51,6 +51,7 @@ class ControlCliIT {
     void commandsPassThroughAndBadArgumentsGetOneLine() throws Exception {
         try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
             p.awaitBound(DEVICES);
+            p.awaitControlSocket();
             Path sock = dir.resolve("kdrv-state/kdrv.sock");
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
 
@@ -98,6 +99,7 @@ class ControlCliIT {
         try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive",
                 "-Dkdrv.console=off")) {
             p.awaitBound(DEVICES);
+            p.awaitControlSocket();
             p.await("framework started, .*; web console off \\(kdrv.console=off\\)", Duration.ofSeconds(30));
             Result lb = kdrv("lb", "-s");
             for (String b : List.of("kdrv-web", "org.apache.felix.http.jetty")) {
@@ -111,6 +113,7 @@ class ControlCliIT {
         }
         try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
             p.awaitBound(DEVICES);
+            p.awaitControlSocket();
             p.await("framework started, .*after process start\\)$", Duration.ofSeconds(30)); // on again: no "off"
             p.await("Started Jetty .* at port\\(s\\) HTTP:", Duration.ofSeconds(30));
             Result lb = kdrv("lb", "-s");
@@ -128,6 +131,7 @@ class ControlCliIT {
     void eventsFollowLive() throws Exception {
         try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
             p.awaitBound(DEVICES);
+            p.awaitControlSocket();
             ProcessBuilder pb = new ProcessBuilder(SCRIPT.toAbsolutePath().toString(), "-s",
                     dir.resolve("kdrv-state/kdrv.sock").toString(), "events");
             pb.environment().put("KDRV_JAR", DEMO_JAR.toAbsolutePath().toString());
@@ -157,6 +161,7 @@ class ControlCliIT {
                 "name=\"t0\"\ncompatible=[\"kdrv,test-driver\"]\n");
         try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
             p.awaitBound(DEVICES);
+            p.awaitControlSocket();
             Result n = kdrv("deploy", node.toString());
             assertEquals(0, n.code(), n.err());
             assertTrue(n.out().contains("device t0: unbound"), n.out()); // no driver for it yet

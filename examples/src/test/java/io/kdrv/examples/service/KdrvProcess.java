@@ -82,6 +82,14 @@ final class KdrvProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the control socket is up. It starts at level 6, after the devices settled (launcher.SettleGate),
+     * so a bound device does not mean the socket is there yet.
+     */
+    void awaitControlSocket() throws IOException {
+        await("control socket .* \\(mode 0660\\)", BOOT);
+    }
+
     void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -s " + name + " failed");

@@ -8,9 +8,11 @@ import static io.kdrv.examples.service.KdrvProcess.PI_JAR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,8 @@ class ServiceStopIT {
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT", "HUP"})
     void demoStopsCleanlyOnSignal(String signal) throws Exception {
+        assumeFalse(ignoredHere(signal), "SIG" + signal + " is ignored by this test JVM (run under nohup or as a"
+                + " script's background job): kdrv inherits that and never sees it (see signalsIgnoredByTheParent...)");
         try (KdrvProcess p = KdrvProcess.start(JAVA, DEMO_JAR, dir, "-Dgosh.args=--nointeractive")) {
             p.awaitBound(DEMO_DEVICES.toArray(String[]::new));
             p.signal(signal);
@@ -48,6 +52,43 @@ class ServiceStopIT {
             assertTrue(out.contains(OFF), out);
             assertQuiet(out);
         }
+    }
+
+    @Test
+    void signalsIgnoredByTheParentAreNamedOnceAndSigtermStillStops() throws Exception {
+        assumeFalse(ignoredHere("TERM"), "SIGTERM is ignored by this test JVM");
+        Path wrapper = dir.resolve("nohup-java");
+        Files.writeString(wrapper, "#!/bin/sh\ntrap '' HUP INT\nexec " + JAVA + " \"$@\"\n"); // as nohup, a job
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (KdrvProcess p = KdrvProcess.start(wrapper, DEMO_JAR, dir, "--sun-misc-unsafe-memory-access=allow",
+                "-Dgosh.args=--nointeractive")) {
+            p.awaitBound(DEMO_DEVICES.toArray(String[]::new));
+            p.await("^kdrv: SIGINT, SIGHUP ignored by this process \\(inherited from its parent, e.g. nohup or a"
+                    + " script's background job\\): they do not stop kdrv$", Duration.ofSeconds(10));
+            p.signal("TERM");
+            assertEquals(0, p.awaitExit(EXIT), p.output());
+            assertTrue(p.output().contains(DEMO_REMOVED), p.output());
+        }
+    }
+
+    /** Whether this JVM runs with {@code signal} ignored (SigIgn in /proc/self/status): its children inherit it. */
+    static boolean ignoredHere(String signal) throws java.io.IOException {
+        int n = switch (signal) {
+            case "HUP" -> 1;
+            case "INT" -> 2;
+            case "TERM" -> 15;
+            default -> throw new IllegalArgumentException(signal);
+        };
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) >>> (n - 1) & 1) == 1;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -171,10 +171,24 @@ public final class FelixRunner implements Callable<Integer> {
 
     // ---- stop paths
 
+    /**
+     * SIGTERM, SIGINT and SIGHUP stop kdrv. A signal this process inherited as ignored (nohup ignores SIGHUP, a
+     * script's background job SIGINT) stays ignored: the JVM installs no handler for it, so kdrv says so once.
+     */
     private void installSignalHandlers() {
         try {
+            List<String> ignored = new ArrayList<>();
             for (String name : new String[] {"TERM", "INT", "HUP"}) {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> onSignal("SIG" + s.getName()));
+                sun.misc.SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal(name),
+                        s -> onSignal("SIG" + s.getName()));
+                if (old == sun.misc.SignalHandler.SIG_IGN) {
+                    ignored.add("SIG" + name);
+                }
+            }
+            if (!ignored.isEmpty()) {
+                err.println("kdrv: " + String.join(", ", ignored) + " ignored by this process (inherited from its"
+                        + " parent, e.g. nohup or a script's background job): " + (ignored.size() == 1 ? "it does"
+                        : "they do") + " not stop kdrv");
             }
         } catch (IllegalArgumentException | LinkageError e) {
             // A signal the JVM reserves here (e.g. -Xrs): the shutdown hook still stops the framework.
