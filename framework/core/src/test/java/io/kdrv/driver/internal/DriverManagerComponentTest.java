@@ -173,7 +173,8 @@ class DriverManagerComponentTest {
         component.deactivate();
         component = new DriverManagerComponent(context(Map.of("kdrv.board.file", board.toString())), Map.of());
         nodes = (ManagedServiceFactory) registered.get("kdrv.device");
-        component.addDriver(new TestDriver("keys", log), ref(42, Map.of(Driver.COMPATIBLE, new String[] {"gpio-keys"})));
+        component.addDriver(new TestDriver("keys", log),
+                ref(42, Map.of(Driver.COMPATIBLE, new String[] {"gpio-keys"})));
         component.activated(); // Configuration Admin lists no node: the board file loader has not written them yet
         assertTrue(component.awaitIdle(Duration.ofSeconds(30)));
         assertEquals(List.of(), conditions, "the board file's nodes a and b have not arrived");
